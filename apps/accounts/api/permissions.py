@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
+            "PATCH": "change", "DELETE": "delete"}
+
+
+class RolePermissions(BasePermission):
+    """The acting role must hold the permission for this method on the view's model.
+
+    A view may name its own with ``action_permissions = {"action": "app.perm"}`` (custom
+    actions such as approve) or ``required_permission`` (views without a model). A view
+    with neither and no ``model`` is refused: fail closed.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        action = getattr(view, "action", None)
+        named = getattr(view, "action_permissions", {}).get(action)
+        if named:
+            return user.has_perm(named)
+        required = getattr(view, "required_permission", None)
+        if required:
+            return user.has_perm(required)
+        model = getattr(view, "model", None)
+        if model is None:
+            return False
+        opts = model._meta
+        return user.has_perm(f"{opts.app_label}.{_ACTIONS[request.method]}_{opts.model_name}")

@@ -1,0 +1,31 @@
+"""Base classes for the staff admin: scoped, 404 outside the scope, writes via services."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from unfold.admin import ModelAdmin
+
+
+class ScopedAdmin(ModelAdmin):
+    """The default manager is scoped, so changelists, forms, autocomplete and foreign-key
+    choices only ever see the acting subtree. An object outside it is a 404, exactly
+    like one that does not exist (Django's admin would otherwise redirect)."""
+
+    list_per_page = 50
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

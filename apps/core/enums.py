@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class JobKind(models.TextChoices):
+    """Every kind of long job. Each later app adds its own kinds here."""
+
+    ORGANIZATION_EXPORT = "organization_export", _("导出组织架构")

@@ -1,0 +1,20 @@
+"""Everything under /api/v1/. Each app contributes its routes here."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from apps.accounts.api.views import MeView, TokenView
+from apps.core.api_views import JobViewSet
+from apps.organizations.api.views import ClusterViewSet, OrganizationViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("clusters", ClusterViewSet, basename="cluster")
+router.register("jobs", JobViewSet, basename="job")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]
