@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import TokenProxy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_base import ReadOnlyAdmin
@@ -40,3 +42,8 @@ class RoleAssignmentAdmin(ReadOnlyAdmin):
     search_fields = ("user__username", "user__full_name", "organization__name")
     list_select_related = ("user", "organization")
     verbose_name = _("角色授权")
+
+
+# Permissions come from roles, never groups; API tokens are not browsable in the admin.
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)

@@ -41,9 +41,9 @@ def organization_create(
             raise ValidationError({"code": _("单位编码“%(code)s”已被使用。") % {"code": code}})
         fields = {"code": code, "name": name.strip(), "short_name": short_name.strip(), "kind": kind}
         if parent is None:
-            org = Organization.add_root(**fields)
+            org = Organization.objects.add_root(create_kwargs=fields)
         else:
-            org = Organization.objects.get(pk=parent.pk).add_child(**fields)
+            org = Organization.objects.add_child(Organization.objects.get(pk=parent.pk), create_kwargs=fields)
     audit_record(actor=actor, action="organization.create", target=org, data={"parent": parent and parent.code})
     return org
 

@@ -12,7 +12,12 @@ from apps.core.api import ScopedAPIMixin
 
 
 class TokenView(ObtainAuthToken):
-    """POST username + password → {"token": …} (failed attempts count towards lock-out)."""
+    """POST username + password → {"token": …} (failed attempts count towards lock-out).
+
+    No session authentication here: the answer is a token in the body, not a cookie, so
+    there is nothing for a cross-site request to ride on and no CSRF token is needed."""
+
+    authentication_classes: list = []
 
 
 class MeView(ScopedAPIMixin, APIView):

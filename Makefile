@@ -1,0 +1,34 @@
+# union_portal — the two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+
+.PHONY: venv run test check bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+## make run: demo portal on http://127.0.0.1:8000 with an embedded worker (SQLite + filesystem broker by default)
+run: venv
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runportal
+
+## make test: the whole suite; PostgreSQL/Redis when configured or answering locally, else SQLite/filesystem
+test: venv
+	@DEBUG=1 $(BIN)/python .ci/testenv.py $(BIN)/pytest $(PYTEST_ARGS)
+
+check: venv
+	@DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	@DEBUG=1 $(BIN)/python manage.py check
+
+bench: venv
+	@for b in bench/*.py; do echo "== $$b"; DEBUG=1 $(BIN)/python .ci/testenv.py $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf var .pytest_cache

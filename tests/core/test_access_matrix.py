@@ -1,0 +1,482 @@
+"""The access matrix: every URL pattern × every role × objects owned by another unit.
+
+Generated from ``get_resolver()``: a URL pattern with no entry here fails
+``test_every_url_pattern_has_an_entry``, so a new page, admin model or API route cannot
+land without saying how it keeps other units' data out.
+
+The foreign objects all belong to 朝阳 (``tree.chaoyang`` and below). The outsiders are
+海淀's admin and clerk, 清华's admin, a teacher and a judge. Each check also runs a control
+(the owner, the municipal admin, or a superuser) on the same URL and requires it to see the
+object, so a check can never pass just because the URL was wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from apps.accounts.models import RoleAssignment, User
+from apps.core.audit import audit_record
+from apps.core.enums import JobKind
+from apps.core.models import AuditLog, Job
+from apps.core.scoping import scopes_disabled
+from apps.organizations.enums import ClusterKind, CommitteeKind, CongressKind
+from apps.organizations.models import Cluster, Committee, CommitteeMember, Congress, Organization
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+OUTSIDERS = ("haidian", "haidian_clerk", "tsinghua", "teacher", "judge")
+STAFF_OUTSIDERS = ("haidian", "haidian_clerk", "tsinghua")
+
+
+def walk(resolver=None, prefix="", namespace=None):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace and (f"{namespace}:{entry.namespace}" if namespace else entry.namespace)
+            yield from walk(entry, prefix + str(entry.pattern), ns or namespace)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+# --- the foreign objects ---------------------------------------------------------------
+
+
+@dataclass
+class World:
+    tree: object
+    users: dict
+    objects: dict  # model -> an instance owned by 朝阳
+    superuser: User
+
+    def client(self, key: str) -> Client:
+        return login(self.users[key])
+
+    def control(self, model) -> Client:
+        """Someone who may see ``model`` rows of 朝阳: the municipal admin if the role holds
+        the view permission, else a superuser."""
+        opts = model._meta
+        municipal = self.users["municipal"]
+        if municipal.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return login(municipal)
+        return login(self.superuser)
+
+
+def foreign_objects(tree, users) -> dict:
+    with scopes_disabled():
+        committee = Committee.objects.create(
+            organization=tree.chaoyang, kind=CommitteeKind.UNION, term_start=dt.date(2024, 1, 1)
+        )
+        member = CommitteeMember.objects.create(committee=committee, name="朝阳委员", position="委员")
+        congress = Congress.objects.create(
+            organization=tree.chaoyang, kind=CongressKind.STAFF, session="朝阳第一次", date=dt.date(2025, 3, 1),
+            delegates=99,
+        )
+        cluster = Cluster.objects.create(code="C-CY", name="朝阳片组", kind=ClusterKind.DISTRICT, lead=tree.chaoyang)
+        cluster.units.set([tree.chaoyang])
+        job = Job(kind=JobKind.ORGANIZATION_EXPORT, organization=tree.chaoyang, started_by=users["chaoyang"])
+        job.save()
+        log = audit_record(actor=users["chaoyang"], action="test.foreign", target=tree.chaoyang_school)
+        attempt = AccessAttempt.objects.create(username="t_chaoyang", ip_address="10.0.0.9", failures_since_start=1)
+        access_log = AccessLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9")
+        failure = AccessFailureLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9", locked_out=False)
+        assignment = RoleAssignment.objects.get(user=users["chaoyang"])
+    return {
+        Organization: tree.chaoyang_school,
+        Committee: committee,
+        CommitteeMember: member,
+        Congress: congress,
+        Cluster: cluster,
+        Job: job,
+        AuditLog: log,
+        User: users["chaoyang"],
+        RoleAssignment: assignment,
+        AccessAttempt: attempt,
+        AccessLog: access_log,
+        AccessFailureLog: failure,
+    }
+
+
+@pytest.fixture
+def world(tree, users):
+    superuser = User.objects.create_superuser("t_root", password=None)
+    return World(tree, users, foreign_objects(tree, users), superuser)
+
+
+# --- expectations -----------------------------------------------------------------------
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and "login" in response["Location"]
+
+
+def refused(response) -> bool:
+    """Not readable: 404 (outside the scope), 403 (no permission) or sent to log in."""
+    return response.status_code in (403, 404) or is_login_redirect(response)
+
+
+def fresh(obj):
+    with scopes_disabled():
+        return type(obj)._base_manager.get(pk=obj.pk)
+
+
+def state(obj) -> dict:
+    row = fresh(obj)
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+
+# --- admin: one rule per admin view, applied to every registered model ------------------
+
+ADMIN_ROUTE = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/(?P<rest>.*)$")
+
+
+def admin_model(route: str):
+    m = ADMIN_ROUTE.match(route)
+    if not m:
+        return None, None
+    for model in admin.site._registry:
+        if (model._meta.app_label, model._meta.model_name) == (m["app"], m["model"]):
+            return model, m["rest"]
+    return None, None
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def check_admin_changelist(world: World, model) -> None:
+    obj = world.objects[model]
+    url = admin_url(model, "changelist")
+    change = admin_url(model, "change", obj.pk)
+    control = world.control(model).get(url)
+    assert control.status_code == 200 and obj in list(control.context["cl"].result_list), "control must list it"
+    for key in OUTSIDERS:
+        response = world.client(key).get(url)
+        assert response.status_code in (200, 403) or is_login_redirect(response), (key, response.status_code)
+        if response.status_code == 200:
+            assert obj not in list(response.context["cl"].result_list), key
+            assert change not in response.content.decode(), key
+
+
+def check_admin_add(world: World, model) -> None:
+    url = admin_url(model, "add")
+    foreign_name = world.tree.chaoyang.name
+    for key in OUTSIDERS:
+        response = world.client(key).get(url)
+        assert response.status_code in (200, 403) or is_login_redirect(response), (key, response.status_code)
+        if response.status_code == 200:  # its choices offer nothing of 朝阳
+            assert foreign_name not in response.content.decode(), key
+
+
+def superuser_only(model) -> bool:
+    """Third-party admins that are not scoped (django-axes' logs) must be superuser-only:
+    no role holds any permission on them."""
+    from apps.accounts.permissions import ROLE_PERMISSIONS
+    from apps.core.admin_base import ScopedAdmin
+
+    if isinstance(admin.site._registry[model], ScopedAdmin):
+        return False
+    prefix = f"{model._meta.app_label}."
+    suffix = f"_{model._meta.model_name}"
+    held = [p for perms in ROLE_PERMISSIONS.values() for p in perms if p.startswith(prefix) and p.endswith(suffix)]
+    assert held == [], f"{model._meta.label} is not scoped, yet roles hold {held}"
+    return True
+
+
+def check_admin_object(world: World, model, view: str) -> None:
+    obj = world.objects[model]
+    url = admin_url(model, view, obj.pk)
+    # The control finds the object (200, or 403 where even it may not delete): not a 404.
+    assert world.control(model).get(url).status_code in (200, 403), f"control must find {url}"
+    before = state(obj)
+    expected = 403 if superuser_only(model) else 404
+    for key in STAFF_OUTSIDERS:
+        client = world.client(key)
+        assert client.get(url).status_code == expected, (key, url)
+        if view in ("change", "delete"):
+            post = client.post(url, {"post": "yes", "name": "改名", "is_active": ""})
+            assert post.status_code in (403, 404), (key, url, post.status_code)
+    for key in ("teacher", "judge"):
+        assert is_login_redirect(world.client(key).get(url)), (key, url)
+    assert state(obj) == before, "an outsider changed the object"
+
+
+def check_admin_bare_object(world: World, model) -> None:
+    """admin/<app>/<model>/<id>/ redirects to the change view, which must then be a 404."""
+    obj = world.objects[model]
+    url = reverse("admin:index") + f"{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/"
+    expected = 403 if superuser_only(model) else 404
+    for key in STAFF_OUTSIDERS:
+        response = world.client(key).get(url, follow=True)
+        assert response.status_code == expected, (key, url)
+
+
+ADMIN_VIEWS: dict[str, Callable] = {
+    "": check_admin_changelist,
+    "add/": check_admin_add,
+    "<path:object_id>/history/": lambda w, m: check_admin_object(w, m, "history"),
+    "<path:object_id>/delete/": lambda w, m: check_admin_object(w, m, "delete"),
+    "<path:object_id>/change/": lambda w, m: check_admin_object(w, m, "change"),
+    "<path:object_id>/": check_admin_bare_object,
+}
+
+
+# --- everything else: one entry per URL pattern -----------------------------------------
+
+
+def check_public(path: str, *, method: str = "get", ok=(200, 302, 405)):
+    def check(world: World) -> None:
+        for key in OUTSIDERS:
+            response = getattr(world.client(key), method)(path)
+            assert response.status_code in ok, (key, path, response.status_code)
+    return check
+
+
+def check_home(world: World) -> None:
+    for key in OUTSIDERS:
+        body = world.client(key).get("/").content.decode()
+        assert world.tree.chaoyang.name not in body, key
+
+
+def check_org_list(world: World, url: str, marker: Callable[[World], str]) -> Callable:
+    def check(w: World) -> None:
+        text = marker(w)
+        assert text in w.client("municipal").get(url).content.decode(), "control must list it"
+        for key in OUTSIDERS:
+            response = w.client(key).get(url)
+            assert response.status_code in (200, 403, 404) or is_login_redirect(response), key
+            assert text not in response.content.decode(), (key, url)
+    return check
+
+
+def check_detail(url_for: Callable[[World], str], *, control: str = "municipal", patch: dict | None = None,
+                 obj_for: Callable[[World], object] | None = None) -> Callable:
+    def check(w: World) -> None:
+        url = url_for(w)
+        assert w.client(control).get(url).status_code == 200, f"control must open {url}"
+        before = state(obj_for(w)) if obj_for else None
+        for key in OUTSIDERS:
+            client = w.client(key)
+            response = client.get(url)
+            assert response.status_code == 404 or refused(response), (key, url, response.status_code)
+            if key in STAFF_OUTSIDERS:
+                assert response.status_code == 404, (key, url, response.status_code)
+            if patch is not None:
+                r = client.patch(url, data=json.dumps(patch), content_type="application/json")
+                assert refused(r), (key, url, r.status_code)
+        if obj_for:
+            assert state(obj_for(w)) == before
+    return check
+
+
+def check_org_export(world: World) -> None:
+    """The export takes no unit parameter: a job is only ever started for one's own unit."""
+    for key in OUTSIDERS:
+        user = world.users[key]
+        client = world.client(key)
+        client.get("/")  # obtain the CSRF cookie
+        response = client.post("/organizations/export/", {"csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+                                                          "organization": world.tree.chaoyang.code})
+        if response.status_code == 302 and "/jobs/" in response["Location"]:
+            with scopes_disabled():
+                job = Job.objects.filter(started_by=user).latest("created_at")
+            assert job.organization == user.acting_organization_for_test(), key
+        else:
+            assert refused(response), (key, response.status_code)
+
+
+def check_switch_role(world: World) -> None:
+    foreign = world.objects[RoleAssignment]
+    for key in OUTSIDERS:
+        client = world.client(key)
+        client.get("/")
+        response = client.post("/accounts/switch-role/", {"assignment": foreign.pk,
+                                                          "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+        assert response.status_code == 404, key
+        assert world.tree.chaoyang.name not in client.get("/").content.decode(), key
+
+
+def check_view_on_site(world: World) -> None:
+    obj = world.objects[Organization]
+    ct = ContentType.objects.get_for_model(Organization)
+    url = reverse("admin:view_on_site", args=[ct.pk, obj.pk])
+    for key in OUTSIDERS:
+        response = world.client(key).get(url)
+        assert refused(response) or response.status_code == 404, key
+
+
+def check_autocomplete(world: World) -> None:
+    url = "/admin/autocomplete/?app_label=organizations&model_name=committee&field_name=organization&term="
+    foreign = str(world.tree.chaoyang.pk)
+    control = world.client("municipal").get(url)
+    assert foreign in [r["id"] for r in control.json()["results"]], "control must find 朝阳"
+    for key in OUTSIDERS:
+        response = world.client(key).get(url)
+        if response.status_code == 200:
+            assert foreign not in [r["id"] for r in response.json()["results"]], key
+        else:
+            assert refused(response), key
+
+
+def check_admin_search(world: World) -> None:
+    url = "/admin/search/?s=" + "朝阳"
+    change = admin_url(Organization, "change", world.tree.chaoyang.pk)
+    for key in OUTSIDERS:
+        response = world.client(key).get(url)
+        assert change not in response.content.decode(), key
+
+
+def check_app_list(world: World) -> None:
+    for key in OUTSIDERS:
+        response = world.client(key).get("/admin/organizations/")
+        assert world.tree.chaoyang.name not in response.content.decode(), key
+
+
+def check_api_me(world: World) -> None:
+    for key in OUTSIDERS:
+        data = world.client(key).get("/api/v1/me/").json()
+        assert data["username"] == world.users[key].username
+
+
+def chaoyang_school_code(w: World) -> str:
+    return f'"{w.tree.chaoyang_school.code}"'
+
+
+def foreign_job_id(w: World) -> str:
+    return str(w.objects[Job].pk)
+
+
+ENTRIES: dict[str, Callable[[World], None]] = {
+    "": check_home,
+    "healthz": check_public("/healthz", ok=(200, 503)),
+    "accounts/login/": check_public("/accounts/login/"),
+    "accounts/logout/": check_public("/accounts/logout/", method="post", ok=(302, 403)),
+    "accounts/switch-role/": check_switch_role,
+    "organizations/": check_org_list(None, "/organizations/", lambda w: w.tree.chaoyang_school.name),
+    "organizations/export/": check_org_export,
+    "organizations/<str:code>/": check_detail(lambda w: f"/organizations/{w.tree.chaoyang_school.code}/"),
+    "jobs/": check_org_list(None, "/jobs/", lambda w: foreign_job_id(w)),
+    "jobs/<uuid:pk>/": check_detail(lambda w: f"/jobs/{foreign_job_id(w)}/"),
+    "jobs/<uuid:pk>/status/": check_detail(lambda w: f"/jobs/{foreign_job_id(w)}/status/"),
+    "jobs/<uuid:pk>/download/": None,  # set below: needs a result file
+    "admin/search/": check_admin_search,
+    "admin/": check_public("/admin/", ok=(200, 302)),
+    "admin/login/": check_public("/admin/login/", ok=(200, 302)),
+    "admin/logout/": check_public("/admin/logout/", method="post", ok=(200, 302, 403)),  # 403: no CSRF token
+    "admin/password_change/": check_public("/admin/password_change/", ok=(200, 302)),
+    "admin/password_change/done/": check_public("/admin/password_change/done/", ok=(200, 302)),
+    "admin/autocomplete/": check_autocomplete,
+    "admin/jsi18n/": check_public("/admin/jsi18n/", ok=(200, 302)),
+    "admin/r/<path:content_type_id>/<path:object_id>/": check_view_on_site,
+    "admin/(?P<url>.*)$": check_public("/admin/no-such-page/", ok=(302, 404)),
+    "api/v1/auth/token/": check_public("/api/v1/auth/token/", method="post", ok=(400,)),
+    "api/v1/me/": check_api_me,
+    "api/v1/^organizations/$": check_org_list(None, "/api/v1/organizations/", chaoyang_school_code),
+    r"api/v1/^organizations\.(?P<format>[a-z0-9]+)/?$": check_org_list(
+        None, "/api/v1/organizations.json", chaoyang_school_code
+    ),
+    "api/v1/^organizations/(?P<code>[^/.]+)/$": check_detail(
+        lambda w: f"/api/v1/organizations/{w.tree.chaoyang_school.code}/", patch={"name": "改名"},
+        obj_for=lambda w: w.tree.chaoyang_school,
+    ),
+    r"api/v1/^organizations/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_detail(
+        lambda w: f"/api/v1/organizations/{w.tree.chaoyang_school.code}.json", patch={"name": "改名"},
+        obj_for=lambda w: w.tree.chaoyang_school,
+    ),
+    "api/v1/^clusters/$": check_org_list(None, "/api/v1/clusters/", lambda w: '"C-CY"'),
+    r"api/v1/^clusters\.(?P<format>[a-z0-9]+)/?$": check_org_list(None, "/api/v1/clusters.json", lambda w: '"C-CY"'),
+    "api/v1/^clusters/(?P<code>[^/.]+)/$": check_detail(lambda w: "/api/v1/clusters/C-CY/"),
+    r"api/v1/^clusters/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_detail(
+        lambda w: "/api/v1/clusters/C-CY.json"
+    ),
+    "api/v1/^jobs/$": check_org_list(None, "/api/v1/jobs/", foreign_job_id),
+    r"api/v1/^jobs\.(?P<format>[a-z0-9]+)/?$": check_org_list(None, "/api/v1/jobs.json", foreign_job_id),
+    "api/v1/^jobs/(?P<pk>[^/.]+)/$": check_detail(lambda w: f"/api/v1/jobs/{foreign_job_id(w)}/"),
+    r"api/v1/^jobs/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_detail(
+        lambda w: f"/api/v1/jobs/{foreign_job_id(w)}.json"
+    ),
+    "api/schema/": check_public("/api/schema/", ok=(200,)),
+    "api/docs/": check_public("/api/docs/", ok=(200,)),
+}
+
+
+def check_job_download(world: World) -> None:
+    from django.core.files.base import ContentFile
+
+    job = world.objects[Job]
+    with scopes_disabled():
+        job.result_file.save("foreign.xlsx", ContentFile(b"PK-foreign"), save=True)
+    check_detail(lambda w: f"/jobs/{job.pk}/download/")(world)
+
+
+ENTRIES["jobs/<uuid:pk>/download/"] = check_job_download
+
+
+def entry_for(route: str):
+    if route in ENTRIES:
+        return ENTRIES[route]
+    if route.startswith("admin/^(?P<app_label>"):  # the app index; its alternatives follow the registry
+        return check_app_list
+    model, rest = admin_model(route)
+    if model is not None and rest in ADMIN_VIEWS:
+        return lambda world: ADMIN_VIEWS[rest](world, model)
+    return None
+
+
+ALL_ROUTES = sorted(set(walk()))
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = [route for route in ALL_ROUTES if entry_for(route) is None]
+    assert missing == [], f"URL patterns without an access-matrix entry: {missing}"
+
+
+def test_every_admin_model_has_a_foreign_object(tree, users):
+    objects = foreign_objects(tree, users)
+    assert sorted(m._meta.label for m in admin.site._registry if m not in objects) == []
+
+
+def test_matrix_covers_new_patterns():
+    """The guard itself: an unknown route is reported as missing."""
+    assert entry_for("reports/<int:pk>/secret/") is None
+    assert entry_for("admin/organizations/nosuchmodel/") is None
+
+
+@pytest.mark.parametrize("route", ALL_ROUTES)
+def test_foreign_objects_stay_out(route, world, monkeypatch):
+    monkeypatch.setattr(User, "acting_organization_for_test", _acting_org, raising=False)
+    check = entry_for(route)
+    assert check is not None, route
+    check(world)
+
+
+def _acting_org(user):
+    from apps.accounts.acting import acting_organization
+
+    return acting_organization(user)
+
+
+def test_control_sees_what_outsiders_do_not(world):
+    """Guard against a vacuous matrix: the owner sees each foreign object in the admin."""
+    owner = world.client("chaoyang")
+    for model in (Organization, Committee, Congress, Cluster, Job):
+        obj = world.objects[model]
+        assert owner.get(admin_url(model, "change", obj.pk)).status_code == 200, model
+        assert world.client("haidian").get(admin_url(model, "change", obj.pk)).status_code == 404, model
+
+
+def test_uuid_of_missing_job_is_same_404(world):
+    client = world.client("haidian")
+    assert client.get(f"/jobs/{uuid.uuid4()}/").status_code == 404
+    assert client.get(f"/jobs/{world.objects[Job].pk}/").status_code == 404
