@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import os
 
+import tempfile  # noqa: E402
+
 os.environ.setdefault("DEBUG", "1")
+# Tests never share files or an embedded broker queue with a running `make run`.
+_TMP = tempfile.mkdtemp(prefix="union-tests-")
+os.environ.setdefault("MEDIA_ROOT", os.path.join(_TMP, "files"))
+os.environ.setdefault("CELERY_FS_DIR", os.path.join(_TMP, "broker"))
 
 import pytest  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -57,3 +63,39 @@ def in_scope_of():
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+def pytest_sessionstart(session):
+    """CI must never fall back silently: with REQUIRE_SERVICES=1 the suite runs on
+    PostgreSQL and Redis or not at all."""
+    from django.conf import settings
+
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        assert engine.endswith("postgresql"), f"REQUIRE_SERVICES=1 but the database is {engine}"
+        assert settings.CELERY_BROKER_URL.startswith("redis://"), settings.CELERY_BROKER_URL
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (in a thread of this process) consuming from the configured
+    broker — Redis in CI, the embedded filesystem broker otherwise — against the test DB."""
+    from celery.contrib.testing.worker import start_worker
+
+    from union_portal.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING") as worker:
+        yield worker
+
+
+def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.2):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met within the time limit")

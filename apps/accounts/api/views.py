@@ -19,6 +19,15 @@ class TokenView(ObtainAuthToken):
 
     authentication_classes: list = []
 
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # django-axes marks the request when the account is locked: say so plainly.
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": "登录失败次数过多，账号已被暂时锁定，请一小时后再试。"}, status=403)
+            raise
+
 
 class MeView(ScopedAPIMixin, APIView):
     permission_classes = [IsAuthenticated]
