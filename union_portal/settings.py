@@ -42,8 +42,7 @@ if not SECRET_KEY:
 elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY is a default or too short (< 50 characters).")
 
-# Key for personal-data encryption (see apps/core/crypto.py). Development falls back to a
-# key derived from the dev secret; production must set it explicitly.
+# Key for personal-data encryption (members issue). Production must set it explicitly.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 if not FIELD_ENCRYPTION_KEY and not DEBUG:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off.")
@@ -90,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.AdminCSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -176,6 +176,7 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
+        # The admin alone adds 'unsafe-eval' (apps/core/middleware.AdminCSPMiddleware).
         "script-src": [SELF],
         "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:"],
@@ -221,13 +222,14 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = Path(os.environ.get("CELERY_FS_DIR", VAR_DIR / "celery-broker"))
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (_queue_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "out"),
         "data_folder_out": str(_queue_dir / "out"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_queue_dir / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

@@ -164,3 +164,13 @@ def test_production_refuses_a_missing_or_default_secret():
     good = run_settings({"DEBUG": "0", "SECRET_KEY": "a1b2c3d4e5" * 6, "FIELD_ENCRYPTION_KEY": "k"})
     assert good.returncode == 0, good.stderr
     assert good.stdout.split() == ["True", str(365 * 24 * 3600), "True"]
+
+
+def test_only_the_admin_allows_eval(users):
+    from tests.conftest import login
+
+    client = login(users["haidian"])
+    admin_csp = client.get("/admin/")["Content-Security-Policy"]
+    page_csp = client.get("/organizations/")["Content-Security-Policy"]
+    assert "'unsafe-eval'" in admin_csp
+    assert "'unsafe-eval'" not in page_csp and "script-src 'self'" in page_csp
