@@ -20,8 +20,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
         parents = self.context.get("parent_codes")
         if parents is not None:
             return parents.get(obj.path[: -obj.steplen])
-        parent = obj.get_parent()
-        return parent.code if parent else None
+        if obj.depth <= 1:
+            return None
+        # scoped: a parent outside the acting subtree is not named
+        return Organization.objects.filter(path=obj.path[: -obj.steplen]).values_list("code", flat=True).first()
 
 
 class OrganizationCreateSerializer(serializers.Serializer):
