@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import MeView, TokenView
 from apps.core.api_views import JobViewSet
+from apps.members.api.views import MemberViewSet
 from apps.organizations.api.views import ClusterViewSet, OrganizationViewSet
 
 router = DefaultRouter()
@@ -12,6 +13,7 @@ router.include_root_view = False
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("jobs", JobViewSet, basename="job")
+router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

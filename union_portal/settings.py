@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.organizations",
     "apps.accounts",
+    "apps.members",
 ]
 
 MIDDLEWARE = [

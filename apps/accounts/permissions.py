@@ -20,6 +20,7 @@ def crud(label: str, *, view=True, add=False, change=False, delete=False) -> set
 # Named permissions that are not a model's CRUD.
 VIEW_AUDIT_LOG = "core.view_auditlog"
 SWITCH_ROLE = "accounts.switch_role"
+REVEAL_PERSONAL_DATA = "members.reveal_personal_data"
 
 _UNIT_RECORDS = (
     crud("organizations.organization", add=True, change=True)
@@ -28,6 +29,8 @@ _UNIT_RECORDS = (
     | crud("organizations.congress", add=True, change=True, delete=True)
     | crud("organizations.cluster")
     | crud("core.job", add=True)
+    | crud("members.member", add=True, change=True)
+    | crud("members.memberstatuschange")
 )
 
 _CLERK_RECORDS = (
@@ -37,6 +40,8 @@ _CLERK_RECORDS = (
     | crud("organizations.congress", add=True, change=True)
     | crud("organizations.cluster")
     | crud("core.job", add=True)
+    | crud("members.member", add=True, change=True)
+    | crud("members.memberstatuschange")
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,9 +49,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _UNIT_RECORDS
         | crud("organizations.organization", add=True, change=True, delete=False)
         | crud("organizations.cluster", add=True, change=True, delete=True)
-        | {VIEW_AUDIT_LOG, "accounts.view_user", "accounts.view_roleassignment"}
+        | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA, "accounts.view_user", "accounts.view_roleassignment"}
     ),
-    Role.UNIT_ADMIN: frozenset(_UNIT_RECORDS | {VIEW_AUDIT_LOG}),
+    # Unit administrators may reveal personal data (audited); clerks see it masked only.
+    Role.UNIT_ADMIN: frozenset(_UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA}),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job")),
     Role.JUDGE: frozenset(),

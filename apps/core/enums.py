@@ -13,3 +13,5 @@ class JobKind(models.TextChoices):
     """Every kind of long job. Each later app adds its own kinds here."""
 
     ORGANIZATION_EXPORT = "organization_export", _("导出组织架构")
+    MEMBER_EXPORT = "member_export", _("导出会员名册")
+    MEMBER_IMPORT = "member_import", _("导入会员名册")

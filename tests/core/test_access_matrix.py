@@ -31,9 +31,11 @@ from apps.core.audit import audit_record
 from apps.core.enums import JobKind
 from apps.core.models import AuditLog, Job
 from apps.core.scoping import scopes_disabled
+from apps.members.models import Member
 from apps.organizations.enums import ClusterKind, CommitteeKind, CongressKind
 from apps.organizations.models import Cluster, Committee, CommitteeMember, Congress, Organization
 from tests.conftest import login
+from tests.factories.members import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +94,9 @@ def foreign_objects(tree, users) -> dict:
         access_log = AccessLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9")
         failure = AccessFailureLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9", locked_out=False)
         assignment = RoleAssignment.objects.get(user=users["chaoyang"])
+    member = make_member(tree.chaoyang, name="朝阳会员", branch=tree.chaoyang_school)
     return {
+        Member: member,
         Organization: tree.chaoyang_school,
         Committee: committee,
         CommitteeMember: member,
@@ -229,6 +233,7 @@ ADMIN_VIEWS: dict[str, Callable] = {
     "<path:object_id>/delete/": lambda w, m: check_admin_object(w, m, "delete"),
     "<path:object_id>/change/": lambda w, m: check_admin_object(w, m, "change"),
     "<path:object_id>/": check_admin_bare_object,
+    "<path:object_id>/reveal/": lambda w, m: check_admin_object(w, m, "reveal"),
 }
 
 
@@ -409,6 +414,62 @@ ENTRIES: dict[str, Callable[[World], None]] = {
     "api/schema/": check_public("/api/schema/", ok=(200,)),
     "api/docs/": check_public("/api/docs/", ok=(200,)),
 }
+
+
+def csrf_post(client: Client, url: str, payload: dict):
+    client.get("/")  # the CSRF cookie: the request must fail on scope, not on CSRF
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post(url, data=json.dumps(payload), content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+
+def check_api_post(url_for: Callable[[World], str], payload: dict, *, ok=(200, 201)) -> Callable:
+    """A POST action on a foreign object: refused to outsiders (404 for staff), nothing
+    changes; then the control's same POST succeeds (so the URL was right)."""
+
+    def check(w: World) -> None:
+        url = url_for(w)
+        obj = w.objects[Member]
+        before = state(obj)
+        logs = AuditLog._base_manager.filter(action__startswith="member.").count()
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), url, payload)
+            assert refused(response), (key, url, response.status_code)
+            if key in STAFF_OUTSIDERS:
+                assert response.status_code == 404, (key, url, response.status_code)
+        assert state(obj) == before and AuditLog._base_manager.filter(action__startswith="member.").count() == logs, "an outsider changed or revealed it"
+        control = csrf_post(w.client("municipal"), url, payload)
+        assert control.status_code in ok, (url, control.status_code, control.content[:200])
+    return check
+
+
+def member_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/v1/members/{w.objects[Member].pk}/{suffix}"
+
+
+def member_list_marker(w: World) -> str:
+    return f'"id":{w.objects[Member].pk},'
+
+
+ENTRIES.update({
+    "api/v1/^members/$": check_org_list(None, "/api/v1/members/", member_list_marker),
+    r"api/v1/^members\.(?P<format>[a-z0-9]+)/?$": check_org_list(None, "/api/v1/members.json", member_list_marker),
+    "api/v1/^members/(?P<pk>[^/.]+)/$": check_detail(member_url(), patch={"name": "改名"},
+                                                    obj_for=lambda w: w.objects[Member]),
+    r"api/v1/^members/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_detail(
+        lambda w: f"/api/v1/members/{w.objects[Member].pk}.json", patch={"name": "改名"},
+        obj_for=lambda w: w.objects[Member]),
+    "api/v1/^members/(?P<pk>[^/.]+)/reveal/$": check_api_post(member_url("reveal/"), {"reason": "核对"}),
+    r"api/v1/^members/(?P<pk>[^/.]+)/reveal\.(?P<format>[a-z0-9]+)/?$": check_api_post(
+        lambda w: f"/api/v1/members/{w.objects[Member].pk}/reveal.json", {"reason": "核对"}),
+    "api/v1/^members/(?P<pk>[^/.]+)/status/$": check_api_post(member_url("status/"), {"status": "retired"}),
+    r"api/v1/^members/(?P<pk>[^/.]+)/status\.(?P<format>[a-z0-9]+)/?$": check_api_post(
+        lambda w: f"/api/v1/members/{w.objects[Member].pk}/status.json", {"status": "retired"}),
+    "api/v1/^members/(?P<pk>[^/.]+)/transfer/$": check_api_post(
+        member_url("transfer/"), {"to_organization": "D-HAIDIAN"}, ok=(201,)),
+    r"api/v1/^members/(?P<pk>[^/.]+)/transfer\.(?P<format>[a-z0-9]+)/?$": check_api_post(
+        lambda w: f"/api/v1/members/{w.objects[Member].pk}/transfer.json", {"to_organization": "D-HAIDIAN"},
+        ok=(201,)),
+})
 
 
 def check_job_download(world: World) -> None:

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from apps.core.api import ScopedAPIMixin
+from apps.organizations.models import Organization
+
+from ..enums import EmploymentType, Gender, MemberStatus
+from ..models import Member
+from ..selectors import id_number_filter, young_cutoff
+from ..services import member_change_status, member_create, member_reveal, member_transfer, member_update
+from .serializers import (
+    MemberSerializer,
+    MemberUpdateSerializer,
+    MemberWriteSerializer,
+    RevealedSerializer,
+    RevealSerializer,
+    StatusSerializer,
+    TransferSerializer,
+)
+
+
+class MemberFilter(django_filters.FilterSet):
+    unit = django_filters.CharFilter(method="filter_unit", label="单位编码（含下级）")
+    status = django_filters.ChoiceFilter(choices=MemberStatus.choices)
+    employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices)
+    young = django_filters.BooleanFilter(method="filter_young", label="青年教职工（40 岁及以下）")
+    women = django_filters.BooleanFilter(method="filter_women", label="女职工")
+    search = django_filters.CharFilter(method="filter_search", label="姓名或身份证号（精确）")
+
+    class Meta:
+        model = Member
+        fields = ()
+
+    def filter_unit(self, queryset, name, value):
+        root = Organization.objects.filter(code=value).first()  # scoped: outside → nothing
+        if root is None:
+            return queryset.none()
+        return queryset.filter(organization__path__startswith=root.grassroots_path()).filter(
+            **({"branch__path__startswith": root.path} if not root.is_grassroots else {}))
+
+    def filter_young(self, queryset, name, value):
+        cutoff = young_cutoff()
+        return queryset.filter(birth_date__gt=cutoff) if value else queryset.filter(birth_date__lte=cutoff)
+
+    def filter_women(self, queryset, name, value):
+        return queryset.filter(gender=Gender.FEMALE) if value else queryset.exclude(gender=Gender.FEMALE)
+
+    def filter_search(self, queryset, name, value):
+        by_id = id_number_filter(value)
+        return queryset.filter(by_id) if by_id is not None else queryset.filter(name__icontains=value.strip())
+
+
+def as_drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class MemberViewSet(
+    ScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Members of the acting subtree, personal data masked. Outside the scope is a 404."""
+
+    model = Member
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_permissions = {
+        "reveal": "members.view_member",  # the service requires the reveal permission and audits
+        "change_status": "members.change_member",
+        "transfer": "members.change_member",
+        "export": "members.view_member",
+    }
+
+    def get_queryset(self):
+        return Member.objects.select_related("organization", "branch").order_by("organization__path", "name", "id")
+
+    @extend_schema(request=MemberWriteSerializer, responses=MemberSerializer)
+    def create(self, request, *args, **kwargs):
+        data = MemberWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            member = member_create(actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        member = self.get_object()
+        data = MemberUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            member = member_update(member=member, actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(MemberSerializer(member).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=RevealSerializer, responses=RevealedSerializer)
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None, **kwargs):
+        """The full ID, phone and account; needs the reveal permission; audited with the reason."""
+        member = self.get_object()
+        data = RevealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            values = member_reveal(member=member, actor=request.user, reason=data.validated_data["reason"])
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        response = Response(values)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=StatusSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None, **kwargs):
+        member = self.get_object()
+        data = StatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            member = member_change_status(member=member, to_status=data.validated_data["status"], actor=request.user,
+                                          reason=data.validated_data["reason"])
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(MemberSerializer(member).data)
+
+    @extend_schema(request=TransferSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None, **kwargs):
+        """Transfer out of this unit into another grassroots union (any in the city)."""
+        member = self.get_object()
+        data = TransferSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            target = member_transfer(member=member, actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response({"id": target.pk, "organization": target.organization.code}, status=status.HTTP_201_CREATED)
