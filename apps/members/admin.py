@@ -11,6 +11,8 @@ from unfold.decorators import action
 
 from apps.core.admin_base import ScopedAdmin
 
+from .admin_export import MemberExportAdminMixin
+from .admin_import import MemberImportAdminMixin
 from .enums import EmploymentType, MemberStatus
 from .forms import MemberAddForm, MemberChangeForm, RevealForm
 from .models import Member, MemberStatusChange
@@ -46,7 +48,7 @@ class StatusChangeInline(TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin):
+class MemberAdmin(MemberImportAdminMixin, MemberExportAdminMixin, ScopedAdmin):
     list_display = ("name", "organization", "branch", "id_number_masked", "gender", "age", "employment_type",
                     "status")
     list_filter = ("status", "employment_type", "gender", YoungFilter)
@@ -54,6 +56,7 @@ class MemberAdmin(ScopedAdmin):
     list_select_related = ("organization", "branch")
     inlines = (StatusChangeInline,)
     actions_detail = ("reveal",)
+    actions_list = MemberImportAdminMixin.import_actions + MemberExportAdminMixin.export_actions
     readonly_when_changing = ("organization", "id_number_masked", "phone_masked", "bank_account_masked", "gender",
                               "birth_date", "age", "is_young", "years_teaching", "status")
 

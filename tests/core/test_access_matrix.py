@@ -472,6 +472,11 @@ ENTRIES.update({
 })
 
 
+# --- members import entries (admin import views, template download) ---
+
+# --- members export entries (admin export, /api/v1/members/export/) ---
+
+
 def check_job_download(world: World) -> None:
     from django.core.files.base import ContentFile
 

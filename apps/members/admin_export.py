@@ -1,0 +1,5 @@
+"""Admin: export of the filtered member list to Excel."""
+
+
+class MemberExportAdminMixin:
+    export_actions: tuple[str, ...] = ()
