@@ -101,7 +101,7 @@ class MemberAdmin(MemberImportAdminMixin, MemberExportAdminMixin, ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return MemberAddForm._meta.fields
-        return self.readonly_when_changing + MemberChangeForm._meta.fields
+        return self.readonly_when_changing + MemberChangeForm.admin_fields
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_when_changing if obj else ()
@@ -118,8 +118,8 @@ class MemberAdmin(MemberImportAdminMixin, MemberExportAdminMixin, ScopedAdmin):
         except ValidationError as exc:  # a race lost after the form validated
             raise PermissionDenied("；".join(exc.messages)) from exc
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the status history is written by the services only
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else ()  # the history is written by the services only
 
     def has_delete_permission(self, request, obj=None):
         return False  # memberships end by a status change (退会/转出/去世), never deletion

@@ -58,9 +58,12 @@ class MemberChangeForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ("name", "branch", "phone", "employment_type", "post", "joined_on", "teaching_since", "bank_name",
-                  "bank_account", "remarks")
+        # phone and bank_account are declared above, not model fields here: never pre-filled.
+        fields = ("name", "branch", "employment_type", "post", "joined_on", "teaching_since", "bank_name", "remarks")
         widgets = {"joined_on": _DATE, "teaching_since": _DATE}
+
+    admin_fields = ("name", "branch", "phone", "employment_type", "post", "joined_on", "teaching_since", "bank_name",
+                    "bank_account", "remarks")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -156,6 +156,9 @@ def member_transfer(*, member: Member, to_organization: Organization, actor=None
         raise ValidationError("转入单位应为基层工会。")
     if to_organization.pk == member.organization_id:
         raise ValidationError("转入单位与当前单位相同。")
+    locked = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)  # a second transfer waits here
+    if locked.status != MemberStatus.ACTIVE:
+        raise ValidationError("只有在会会员可以办理转出。")
     source = member_change_status(member=member, to_status=MemberStatus.TRANSFERRED, actor=actor,
                                   reason=reason or f"转至{to_organization.name}")
     with scopes_disabled():  # the destination is usually outside the sender's subtree
