@@ -9,6 +9,8 @@ from .models import Job
 
 
 def dashboard_callback(request, context):
+    from apps.members.enums import MemberStatus
+    from apps.members.models import Member
     from apps.organizations.models import Organization
 
     acting = getattr(request.user, "acting", None)
@@ -16,6 +18,7 @@ def dashboard_callback(request, context):
     context["portal_figures"] = [
         ("单位总数", units.count()),
         ("基层工会", units.filter(kind__in=GRASSROOTS_KINDS).count()),
+        ("在会会员", Member.objects.filter(status=MemberStatus.ACTIVE).count()),
         ("进行中的后台任务", Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).count()),
     ]
     context["portal_acting"] = acting

@@ -52,3 +52,28 @@ def test_admin_dashboard_shows_the_acting_units_figures(users):
     assert 'data-figure="单位总数">2<' in body
     body = login(users["municipal"]).get("/admin/").content.decode()
     assert 'data-figure="单位总数">8<' in body
+
+
+def test_dashboard_counts_active_members_of_the_subtree(users, tree):
+    from tests.factories.members import make_member
+
+    make_member(tree.haidian, name="甲")
+    make_member(tree.chaoyang, name="乙")
+    assert 'data-figure="在会会员">1<' in login(users["haidian"]).get("/admin/").content.decode()
+    assert 'data-figure="在会会员">2<' in login(users["municipal"]).get("/admin/").content.decode()
+
+
+def test_log_records_never_carry_full_ids_accounts_or_phones(caplog):
+    """The redact filter sits on the console handler: what reaches a log is masked."""
+    import logging
+
+    from apps.core.logging import RedactPersonalData, redact
+
+    text = "会员 11010519491231002X 手机 13800138000 账号 6222020200112233445"
+    assert redact(text) == "会员 110105********002X 手机 138****8000 账号 622202****3445"
+    record = logging.LogRecord("apps", logging.INFO, __file__, 1, "导入 %s", (text,), None)
+    RedactPersonalData().filter(record)
+    assert "11010519491231002X" not in record.getMessage() and "6222020200112233445" not in record.getMessage()
+    from django.conf import settings
+
+    assert "redact" in settings.LOGGING["handlers"]["console"]["filters"]
