@@ -266,6 +266,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "apps.core.enums.JobStatus",
+        "MemberStatusEnum": "apps.members.enums.MemberStatus",
+    },
 }
 
 # --- admin theme -----------------------------------------------------------------------
