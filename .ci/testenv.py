@@ -27,6 +27,10 @@ def main() -> None:
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/union_portal"
     if not env.get("CELERY_BROKER_URL") and answers(6379):
         env["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15"
+    # Parallel runs on one machine (two checkouts, a benchmark beside the suite) get their own
+    # test database and queue; pytest-django drops the database at the end of the run.
+    env.setdefault("TEST_DATABASE_NAME", f"test_union_portal_{os.getpid()}")
+    env.setdefault("CELERY_QUEUE", f"tests-{os.getpid()}")
     database = env.get("DATABASE_URL", "")
     broker = env.get("CELERY_BROKER_URL", "")
     if env.get("REQUIRE_SERVICES") == "1" and not (database.startswith("postgres") and broker.startswith("redis")):
