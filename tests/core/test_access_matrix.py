@@ -75,6 +75,10 @@ class World:
         return login(self.superuser)
 
 
+# Later apps add makers here: maker(tree, users, member) -> {model: an instance owned by 朝阳}.
+FOREIGN_OBJECT_MAKERS: list[Callable] = []
+
+
 def foreign_objects(tree, users) -> dict:
     with scopes_disabled():
         committee = Committee.objects.create(
@@ -95,7 +99,12 @@ def foreign_objects(tree, users) -> dict:
         failure = AccessFailureLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9", locked_out=False)
         assignment = RoleAssignment.objects.get(user=users["chaoyang"])
     member = make_member(tree.chaoyang, name="朝阳会员", branch=tree.chaoyang_school)
+    extra = {}
+    for maker in FOREIGN_OBJECT_MAKERS:
+        with scopes_disabled():
+            extra.update(maker(tree, users, member))
     return {
+        **extra,
         Member: member,
         Organization: tree.chaoyang_school,
         Committee: committee,
@@ -475,6 +484,8 @@ ENTRIES.update({
 # --- members import entries (admin import views, template download) ---
 
 # --- members export entries (admin export, /api/v1/members/export/) ---
+
+# --- payments entries (foreign objects via FOREIGN_OBJECT_MAKERS, admin and API routes) ---
 
 
 def check_job_download(world: World) -> None:
