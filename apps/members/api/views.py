@@ -150,3 +150,45 @@ class MemberViewSet(
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response({"id": target.pk, "organization": target.organization.code}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="导出 Excel（当前筛选条件）",
+        filters=True,
+        description="与列表相同的筛选条件与范围；默认脱敏，reveal=1 需“查看完整个人信息”权限并记入审计日志。"
+                    "不超过 MEMBER_EXPORT_SYNC_LIMIT 行直接返回文件，更多时返回 202 与后台任务地址。",
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): {
+                "type": "string", "format": "binary"},
+            202: {"type": "object", "properties": {"job": {"type": "string", "format": "uuid"},
+                                                   "url": {"type": "string"}, "rows": {"type": "integer"}}},
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request, **kwargs):
+        """The filtered list as xlsx (masked; ``?reveal=1`` for reveal holders, audited);
+        a big result is exported by a background job (202 with the job page)."""
+        from django.urls import reverse
+
+        from ..export_jobs import start_member_export
+        from ..exporting import acting_unit, export_filename, record_export, sync_limit, xlsx_response
+        from ..services import REVEAL_PERMISSION
+
+        reveal = request.query_params.get("reveal", "").lower() in ("1", "true", "yes", "on")
+        if reveal and not request.user.has_perm(REVEAL_PERMISSION):
+            raise PermissionDenied("您没有导出完整个人信息的权限。")
+        queryset = self.filter_queryset(self.get_queryset())
+        filters = {k: v for k, v in request.query_params.items() if k not in ("reveal", "format")}
+        rows = queryset.count()
+        if rows > sync_limit():
+            try:
+                job = start_member_export(user=request.user, reveal=reveal, source="api", filters=filters)
+            except DjangoPermissionDenied as exc:
+                raise PermissionDenied(str(exc)) from exc
+            url = reverse("jobs:detail", args=[job.pk])
+            return Response({"job": str(job.pk), "url": url, "rows": rows}, status=status.HTTP_202_ACCEPTED,
+                            headers={"Location": url})
+        unit = acting_unit(request.user)
+        response, written = xlsx_response(queryset, filename=export_filename(unit), reveal=reveal)
+        record_export(actor=request.user, organization=unit, reveal=reveal, rows=written, via="api",
+                      filters=filters)
+        return response
