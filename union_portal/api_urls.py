@@ -7,6 +7,7 @@ from apps.accounts.api.views import MeView, TokenView
 from apps.core.api_views import JobViewSet
 from apps.members.api.views import MemberViewSet
 from apps.organizations.api.views import ClusterViewSet, OrganizationViewSet
+from apps.payments.api.views import PaymentBatchViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -14,6 +15,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("jobs", JobViewSet, basename="job")
 router.register("members", MemberViewSet, basename="member")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

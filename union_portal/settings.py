@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.accounts",
     "apps.members",
+    "apps.payments",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs (run `celery -A union_portal beat`).
+CELERY_BEAT_SCHEDULE = {
+    "payments-sweep-stuck-items": {"task": "apps.payments.tasks.sweep_stuck_items", "schedule": 60.0},
+}
+
+# --- payments ----------------------------------------------------------------------------
+# Batches whose total is above this (yuan) need two distinct approvers.
+PAYMENTS_DUAL_APPROVAL_ABOVE = os.environ.get("PAYMENTS_DUAL_APPROVAL_ABOVE", "50000.00")
+# Approving needs the password again unless the approver logged in within this many seconds.
+PAYMENTS_REAUTH_SECONDS = int(os.environ.get("PAYMENTS_REAUTH_SECONDS", "300"))
+# Disbursement: items per chunk task; a disbursing batch with no progress for this long is re-queued.
+PAYMENTS_CHUNK_SIZE = int(os.environ.get("PAYMENTS_CHUNK_SIZE", "200"))
+PAYMENTS_STUCK_AFTER_SECONDS = int(os.environ.get("PAYMENTS_STUCK_AFTER_SECONDS", "300"))
+# The gateway: "simulated" (demo, tests) or "bank_file" (transfer file out, return file in).
+PAYMENTS_GATEWAY = os.environ.get("PAYMENTS_GATEWAY", "simulated")
+# The simulated bank: accounts it refuses, and its latency per transfer (seconds).
+PAYMENTS_SIMBANK_FAIL_ACCOUNTS = env_list("PAYMENTS_SIMBANK_FAIL_ACCOUNTS")
+PAYMENTS_SIMBANK_DELAY = float(os.environ.get("PAYMENTS_SIMBANK_DELAY", "0"))
+# TEST-ONLY: switches the exactly-once protections off so the kill test's control run can
+# prove the test detects a double payment. Never set it anywhere else.
+PAYMENTS_UNSAFE_NO_IDEMPOTENCY = env_bool("PAYMENTS_UNSAFE_NO_IDEMPOTENCY", False)
+if PAYMENTS_UNSAFE_NO_IDEMPOTENCY and not DEBUG:
+    raise ImproperlyConfigured("PAYMENTS_UNSAFE_NO_IDEMPOTENCY is for the kill test's control run only.")
 
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {

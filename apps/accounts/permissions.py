@@ -21,6 +21,19 @@ def crud(label: str, *, view=True, add=False, change=False, delete=False) -> set
 VIEW_AUDIT_LOG = "core.view_auditlog"
 SWITCH_ROLE = "accounts.switch_role"
 REVEAL_PERSONAL_DATA = "members.reveal_personal_data"
+APPROVE_PAYMENT_BATCH = "payments.approve_paymentbatch"
+DISBURSE_PAYMENT_BATCH = "payments.disburse_paymentbatch"
+
+# Payments: units build and submit batches; approvers (and the municipal admin) approve.
+_PAYMENT_MAKER = (
+    crud("payments.paymentbatch", add=True, change=True)
+    | crud("payments.paymentitem", add=True)
+    | crud("payments.paymentapproval")
+)
+_PAYMENT_CHECKER = (
+    crud("payments.paymentbatch") | crud("payments.paymentitem") | crud("payments.paymentapproval")
+    | {APPROVE_PAYMENT_BATCH, DISBURSE_PAYMENT_BATCH}
+)
 
 _UNIT_RECORDS = (
     crud("organizations.organization", add=True, change=True)
@@ -50,11 +63,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | crud("organizations.organization", add=True, change=True, delete=False)
         | crud("organizations.cluster", add=True, change=True, delete=True)
         | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA, "accounts.view_user", "accounts.view_roleassignment"}
+        | _PAYMENT_MAKER | _PAYMENT_CHECKER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
-    Role.UNIT_ADMIN: frozenset(_UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA}),
-    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS),
-    Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job")),
+    Role.UNIT_ADMIN: frozenset(
+        _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _PAYMENT_MAKER | {DISBURSE_PAYMENT_BATCH}
+    ),
+    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER),
+    Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset(),
     Role.TEACHER: frozenset(),
 }

@@ -15,3 +15,4 @@ class JobKind(models.TextChoices):
     ORGANIZATION_EXPORT = "organization_export", _("导出组织架构")
     MEMBER_EXPORT = "member_export", _("导出会员名册")
     MEMBER_IMPORT = "member_import", _("导入会员名册")
+    PAYMENT_DISBURSE = "payment_disburse", _("发放资金")

@@ -483,9 +483,256 @@ ENTRIES.update({
 
 # --- members import entries (admin import views, template download) ---
 
+
+MEMBER_IMPORT_URL = "/admin/members/member/import-members/"
+MEMBER_TEMPLATE_URL = "/admin/members/member/download-template/"
+
+
+def _chaoyang_members() -> int:
+    with scopes_disabled():
+        path = Organization._base_manager.get(code="D-CHAOYANG").path
+        return Member._base_manager.filter(organization__path__startswith=path).count()
+
+
+def _import_post(client: Client, data: dict, sheet: bytes | None = None):
+    import io
+
+    client.get("/")  # the CSRF cookie: refused on scope, not on CSRF
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    payload = {**data, "csrfmiddlewaretoken": token}
+    if sheet is not None:
+        payload["file"] = io.BytesIO(sheet)
+        payload["file"].name = "members.xlsx"
+    return client.post(MEMBER_IMPORT_URL, payload)
+
+
+def check_member_import(world: World) -> None:
+    """Nobody outside 朝阳 imports into it: 朝阳 is not a choice, a row naming 朝阳's code is
+    refused, a made-up confirm token imports nothing. The control (朝阳's own admin) sees
+    朝阳 offered, previews and confirms, so the URL and the form were right."""
+    from apps.accounts.acting import acting_organization
+    from tests.members.sheets import member_rows, xlsx_bytes
+
+    chaoyang = world.tree.chaoyang
+    before = _chaoyang_members()
+    for key in OUTSIDERS:
+        client = world.client(key)
+        response = client.get(MEMBER_IMPORT_URL)
+        assert response.status_code == 200 or refused(response), (key, response.status_code)
+        assert chaoyang.name not in response.content.decode(), key
+        response = _import_post(client, {"organization": chaoyang.pk}, xlsx_bytes(member_rows(2, start=900)))
+        assert response.status_code == 200 or refused(response), (key, response.status_code)
+        if response.status_code == 200:
+            assert response.context["form"].errors.get("organization"), key
+        own = acting_organization(world.users[key])
+        rows = member_rows(2, start=910)
+        rows[1]["所属工会编码"] = chaoyang.code
+        response = _import_post(client, {"organization": own.pk}, xlsx_bytes(rows))
+        assert response.status_code == 200 or refused(response), (key, response.status_code)
+        if response.status_code == 200:
+            assert not response.context.get("token"), key
+            assert "所属工会不在您的管理范围内" in response.content.decode(), key
+            assert chaoyang.name not in response.content.decode(), key
+        response = _import_post(client, {"token": "0" * 32})
+        assert response.status_code == 302 or refused(response), (key, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].endswith("/admin/members/member/") or is_login_redirect(response), key
+    assert _chaoyang_members() == before, "an outsider imported into 朝阳"
+
+    control = world.client("chaoyang")
+    page = control.get(MEMBER_IMPORT_URL)
+    assert page.status_code == 200 and chaoyang.name in page.content.decode(), "control must be offered 朝阳"
+    preview = _import_post(control, {"organization": chaoyang.pk}, xlsx_bytes(member_rows(2, start=920)))
+    assert preview.status_code == 200 and preview.context["token"], "control must preview"
+    done = _import_post(control, {"token": preview.context["token"]})
+    assert done.status_code == 302 and _chaoyang_members() == before + 2, "control must import"
+
+
+def check_member_template(world: World) -> None:
+    """The template is the same empty workbook for everyone; non-staff are refused."""
+    import io
+
+    from openpyxl import load_workbook
+
+    def cells(response) -> str:
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        text = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                        for v in row if v is not None)
+        book.close()
+        return text
+
+    control = world.client("municipal").get(MEMBER_TEMPLATE_URL)
+    assert control.status_code == 200 and "姓名" in cells(control), "control must download it"
+    before = _chaoyang_members()
+    for key in OUTSIDERS:
+        response = world.client(key).get(MEMBER_TEMPLATE_URL)
+        assert response.status_code == 200 or refused(response), (key, response.status_code)
+        if key in ("teacher", "judge"):
+            assert refused(response), key
+        if response.status_code == 200:
+            assert world.tree.chaoyang.name not in cells(response), key
+    assert _chaoyang_members() == before
+
+
+ENTRIES[MEMBER_IMPORT_URL.lstrip("/")] = check_member_import
+ENTRIES[MEMBER_TEMPLATE_URL.lstrip("/")] = check_member_template
+
 # --- members export entries (admin export, /api/v1/members/export/) ---
 
+
+def _xlsx_text(response) -> str:
+    """The sheet XML of an xlsx response ('' when the response is not a workbook)."""
+    import io
+    import zipfile
+
+    if response.status_code != 200 or "spreadsheetml" not in response.get("Content-Type", ""):
+        return ""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        return "\n".join(archive.read(n).decode() for n in sheets)
+
+
+def check_member_export(fetch: Callable[[Client, World], object]) -> Callable:
+    """An export never holds 朝阳's member for an outsider (refused, or a workbook without
+    it); the municipal control's export of the same URL holds it."""
+
+    def check(w: World) -> None:
+        member = w.objects[Member]
+        control = _xlsx_text(fetch(w.client("municipal"), w))
+        assert member.name in control, "control must export it"
+        assert member.id_number_masked in control or member.id_number in control, "control must export it"
+        for key in OUTSIDERS:
+            response = fetch(w.client(key), w)
+            if refused(response):
+                continue
+            assert response.status_code == 200, (key, response.status_code)
+            text = _xlsx_text(response)
+            assert text, (key, "expected a workbook")
+            for marker in (member.name, member.id_number_masked, member.id_number):
+                assert marker not in text, key
+    return check
+
+
+def _api_export_probing(path: str) -> Callable:
+    """Plain, asking for 朝阳 by unit, and with reveal: each must keep 朝阳 out."""
+
+    def check(w: World) -> None:
+        check_member_export(lambda client, _w: client.get(path))(w)
+        member = w.objects[Member]
+        for key in OUTSIDERS:
+            for query in (f"?unit={w.tree.chaoyang.code}", f"?unit={w.tree.chaoyang.code}&reveal=1"):
+                response = w.client(key).get(path + query)
+                assert refused(response) or member.name not in _xlsx_text(response), (key, query)
+    return check
+
+
+def _admin_full_export(client: Client, w: World):
+    client.get("/")  # the CSRF cookie
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post("/admin/members/member/export-members-full/", {"csrfmiddlewaretoken": token})
+
+
+ENTRIES.update({
+    "api/v1/^members/export/$": _api_export_probing("/api/v1/members/export/"),
+    r"api/v1/^members/export\.(?P<format>[a-z0-9]+)/?$": _api_export_probing("/api/v1/members/export.json"),
+    "admin/members/member/export-members/": check_member_export(
+        lambda client, w: client.get("/admin/members/member/export-members/")),
+    "admin/members/member/export-members-full/": check_member_export(_admin_full_export),
+})
+
+
 # --- payments entries (foreign objects via FOREIGN_OBJECT_MAKERS, admin and API routes) ---
+
+
+def payment_objects(tree, users, member) -> dict:
+    """A draft batch of 朝阳 with one item (the 朝阳 member), created by 朝阳's admin."""
+    from apps.payments.models import PaymentBatch, PaymentItem
+
+    batch = PaymentBatch.objects.create(organization=tree.chaoyang, title="朝阳春节慰问批次", purpose="festival_condolence",
+                                        created_by=users["chaoyang"], item_count=1, total_amount=100)
+    item = PaymentItem.objects.create(batch=batch, member=member, amount=100)
+    return {PaymentBatch: batch, PaymentItem: item}
+
+
+FOREIGN_OBJECT_MAKERS.append(payment_objects)
+
+
+def _payment_batch(w: World):
+    from apps.payments.models import PaymentBatch
+
+    return w.objects[PaymentBatch]
+
+
+def batch_url(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/v1/payment-batches/{_payment_batch(w).pk}/{suffix}"
+
+
+def check_batch_post(suffix: str, payload: dict, *, perm: str, ok=(200,)) -> Callable:
+    """A POST on 朝阳's batch: refused to outsiders — a 404 for every staff outsider who holds
+    ``perm`` (a 海淀 payment approver is added so approve/disburse meet one) — and nothing
+    changes; the municipal admin's same POST gets past the scope (``ok``)."""
+
+    def check(w: World) -> None:
+        from apps.accounts.enums import Role
+        from apps.payments.models import PaymentItem
+        from tests.factories.orgs import make_user
+
+        batch = _payment_batch(w)
+        url = f"/api/v1/payment-batches/{batch.pk}/{suffix}"
+        before, items = state(batch), PaymentItem._base_manager.filter(batch=batch).count()
+        approver = make_user("t_haidian_approver", w.tree.haidian, Role.PAYMENT_APPROVER)
+        clients = [(key, w.users[key], w.client(key)) for key in OUTSIDERS] + [("approver", approver, login(approver))]
+        for key, user, client in clients:
+            response = csrf_post(client, url, payload)
+            assert refused(response), (key, url, response.status_code)
+            if (key in STAFF_OUTSIDERS or key == "approver") and user.has_perm(perm):
+                assert response.status_code == 404, (key, url, response.status_code)
+        assert state(batch) == before and PaymentItem._base_manager.filter(batch=batch).count() == items
+        control = csrf_post(w.client("municipal"), url, payload)
+        assert control.status_code in ok, (url, control.status_code, control.content[:300])
+    return check
+
+
+def _payment_entries() -> dict:
+    from apps.payments.models import PaymentBatch
+
+    maker, approve, disburse = ("payments.change_paymentbatch", "payments.approve_paymentbatch",
+                                "payments.disburse_paymentbatch")
+    title = lambda w: _payment_batch(w).title  # noqa: E731
+    base = "api/v1/^payment-batches/(?P<pk>[^/.]+)/"
+    posts = {
+        "submit": ({}, maker, (200,)),
+        "cancel": ({"reason": "测试"}, maker, (200,)),
+        "approve": ({"password": "x"}, approve, (400, 403)),  # a draft: found, then refused on state
+        "disburse": ({}, disburse, (400,)),
+        "return-file": ({}, disburse, (400,)),
+    }
+    entries = {
+        "api/v1/^payment-batches/$": check_org_list(None, "/api/v1/payment-batches/", title),
+        r"api/v1/^payment-batches\.(?P<format>[a-z0-9]+)/?$": check_org_list(
+            None, "/api/v1/payment-batches.json", title),
+        base + "$": check_detail(batch_url()),
+        base[:-1] + r"\.(?P<format>[a-z0-9]+)/?$": check_detail(
+            lambda w: f"/api/v1/payment-batches/{_payment_batch(w).pk}.json"),
+        base + "items/$": lambda w: (check_detail(batch_url("items/"))(w), check_batch_post(
+            "items/", {"items": [{"member": w.objects[Member].pk, "amount": "1.00"}]},
+            perm="payments.add_paymentitem", ok=(400,))(w)),
+        base + r"items\.(?P<format>[a-z0-9]+)/?$": check_detail(batch_url("items.json")),
+    }
+    for name, (payload, perm, ok) in posts.items():
+        entries[base + f"{name}/$"] = check_batch_post(f"{name}/", payload, perm=perm, ok=ok)
+        entries[base + name + r"\.(?P<format>[a-z0-9]+)/?$"] = check_batch_post(f"{name}.json", payload, perm=perm,
+                                                                                 ok=ok)
+    for view, path in (("submit", "submit"), ("approve", "approve"), ("cancel", "cancel"), ("disburse", "disburse"),
+                       ("reissue", "reissue"), ("return_file", "return-file"), ("transfer_csv", "transfer-csv"),
+                       ("transfer_xlsx", "transfer-xlsx")):
+        entries[f"admin/payments/paymentbatch/<path:object_id>/{path}/"] = (
+            lambda w, view=view: check_admin_object(w, PaymentBatch, view))
+    return entries
+
+
+ENTRIES.update(_payment_entries())
 
 
 def check_job_download(world: World) -> None:

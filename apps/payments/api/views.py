@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.accounts.acting import acting_organization
+from apps.accounts.middleware import LOGIN_AT
+from apps.core.api import ScopedAPIMixin
+from apps.members.models import Member
+from apps.organizations.models import Organization
+
+from .. import services
+from ..models import PaymentBatch, PaymentItem
+from .serializers import (
+    ApproveSerializer,
+    CancelSerializer,
+    ItemsAddSerializer,
+    PaymentBatchCreateSerializer,
+    PaymentBatchSerializer,
+    PaymentItemSerializer,
+    ReturnFileSerializer,
+)
+
+MAKER = "payments.change_paymentbatch"
+
+
+def drf_error(exc):
+    if isinstance(exc, DjangoPermissionDenied):
+        return PermissionDenied(str(exc))
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Payment batches of the acting subtree. Every change is a service call; outside the scope is a 404."""
+
+    model = PaymentBatch
+    serializer_class = PaymentBatchSerializer
+    filterset_fields = ("status", "purpose")
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
+    action_permissions = {
+        "items": "payments.view_paymentitem",  # POST also needs add_paymentitem (checked below)
+        "submit": MAKER,
+        "cancel": MAKER,
+        "approve": services.APPROVE_PERMISSION,
+        "disburse": "payments.disburse_paymentbatch",
+        "return_file": "payments.disburse_paymentbatch",
+    }
+
+    def get_queryset(self):
+        return PaymentBatch.objects.select_related("organization", "created_by", "job").order_by("-created_at", "-id")
+
+    def _done(self, batch, code=status.HTTP_200_OK):
+        return Response(PaymentBatchSerializer(self.get_queryset().get(pk=batch.pk)).data, status=code)
+
+    @extend_schema(request=PaymentBatchCreateSerializer, responses=PaymentBatchSerializer)
+    def create(self, request, *args, **kwargs):
+        data = PaymentBatchCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = data.validated_data.get("organization") or acting_organization(request.user)
+        try:
+            batch = services.payment_batch_create(organization=organization, title=data.validated_data["title"],
+                                                  purpose=data.validated_data["purpose"], actor=request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise drf_error(exc) from exc
+        return self._done(batch, status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=PaymentItemSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ItemsAddSerializer, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def items(self, request, pk=None, **kwargs):
+        """GET: the items (accounts masked). POST: bulk add to a draft — ``items`` [{member, amount}] or
+        ``members`` (a member query) with ``amount`` or ``amount_by_category``."""
+        batch = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(PaymentItem.objects.filter(batch=batch).select_related("member"))
+            return self.get_paginated_response(PaymentItemSerializer(page, many=True).data)
+        if not request.user.has_perm("payments.add_paymentitem"):
+            raise PermissionDenied("您没有添加发放明细的权限。")
+        data = ItemsAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            if values.get("items"):
+                members = Member.objects.select_related("organization").in_bulk([i["member"] for i in values["items"]])
+                missing = [i["member"] for i in values["items"] if i["member"] not in members]
+                if missing:
+                    raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
+                services.payment_batch_add_items(
+                    batch=batch, entries=[(members[i["member"]], i["amount"]) for i in values["items"]],
+                    actor=request.user)
+            else:
+                services.payment_batch_from_members(
+                    batch=batch, members=self._member_query(values["members"]), actor=request.user,
+                    amount=values.get("amount"), amount_by_category=values.get("amount_by_category"))
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise drf_error(exc) from exc
+        return self._done(batch, status.HTTP_201_CREATED)
+
+    def _member_query(self, query: dict):
+        members = Member.objects.all()
+        if query.get("unit"):
+            unit = Organization.objects.filter(code=query["unit"]).first()  # scoped: outside → nothing
+            if unit is None:
+                raise ValidationError({"members": ["单位不存在。"]})
+            members = members.filter(organization__path__startswith=unit.path)
+        if query.get("teaching_years_at_least"):
+            today = timezone.localdate()
+            years = query["teaching_years_at_least"]
+            try:
+                cutoff = today.replace(year=today.year - years)
+            except ValueError:  # 29 February
+                cutoff = today.replace(year=today.year - years, day=28)
+            members = members.filter(teaching_since__lte=cutoff)
+        if query.get("employment_type"):
+            members = members.filter(employment_type=query["employment_type"])
+        return members
+
+    def _service(self, func, **kwargs):
+        batch = self.get_object()
+        try:
+            result = func(batch=batch, actor=self.request.user, **kwargs)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise drf_error(exc) from exc
+        return self._done(batch if not isinstance(result, PaymentBatch) else result)
+
+    @extend_schema(request=None, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None, **kwargs):
+        return self._service(services.payment_batch_submit)
+
+    @extend_schema(request=CancelSerializer, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None, **kwargs):
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._service(services.payment_batch_cancel, reason=data.validated_data.get("reason", ""))
+
+    @extend_schema(request=ApproveSerializer, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None, **kwargs):
+        """Approve (four eyes): the password again, unless this session logged in within 5 minutes."""
+        data = ApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        logged_in_at = None
+        session = getattr(request._request, "session", None)
+        if request.auth is None and session is not None:  # a session, not a token
+            logged_in_at = session.get(LOGIN_AT)
+        return self._service(services.payment_batch_approve, password=data.validated_data.get("password") or None,
+                             logged_in_at=logged_in_at)
+
+    @extend_schema(request=None, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def disburse(self, request, pk=None, **kwargs):
+        """Start paying (a background job; the same request twice starts one job)."""
+        batch = self.get_object()
+        try:
+            services.payment_batch_disburse(batch=batch, actor=request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise drf_error(exc) from exc
+        return self._done(batch, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request={"multipart/form-data": ReturnFileSerializer}, responses={200: dict})
+    @action(detail=True, methods=["post"], url_path="return-file")
+    def return_file(self, request, pk=None, **kwargs):
+        """Import the bank's return file: settles items, reports unmatched lines."""
+        batch = self.get_object()
+        data = ReturnFileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError({"file": ["文件过大。"]})
+        try:
+            report = services.payment_batch_import_return_file(batch=batch, name=upload.name, data=upload.read(),
+                                                               actor=request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise drf_error(exc) from exc
+        return Response(report)
+
+
