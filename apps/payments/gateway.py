@@ -34,12 +34,28 @@ class TransferResult:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Transfer:
+    reference: uuid.UUID
+    account: str
+    bank_name: str
+    amount: Decimal
+    memo: str
+
+
 class Gateway:
     """Interface. ``transfer`` returns the outcome, or None when it arrives later (a file)."""
 
     def transfer(self, *, reference: uuid.UUID, account: str, bank_name: str, amount: Decimal,
                  memo: str) -> TransferResult | None:
         raise NotImplementedError
+
+    def transfer_many(self, transfers: list[Transfer]) -> dict[uuid.UUID, TransferResult | None]:
+        """Many transfers at once: ``{reference: result}`` (None: the outcome arrives later).
+        The same guarantee as ``transfer``, per reference. Gateways without a bulk call
+        inherit this loop."""
+        return {t.reference: self.transfer(reference=t.reference, account=t.account, bank_name=t.bank_name,
+                                           amount=t.amount, memo=t.memo) for t in transfers}
 
 
 class SimulatedBank(Gateway):
@@ -48,18 +64,25 @@ class SimulatedBank(Gateway):
     ``PAYMENTS_SIMBANK_FAIL_ACCOUNTS`` and answers ``PAYMENTS_SIMBANK_DELAY`` seconds after
     booking (the dangerous window: the money has moved, the portal does not know yet)."""
 
-    def transfer(self, *, reference, account, bank_name, amount, memo):
-        from .models import SimulatedBankTransfer
+    @staticmethod
+    def _decide(account: str) -> tuple[str, str]:
+        if not account:
+            return TransferOutcome.FAILED, "收款账号为空"
+        if account in settings.PAYMENTS_SIMBANK_FAIL_ACCOUNTS:
+            return TransferOutcome.FAILED, "账户状态异常（模拟）"
+        return TransferOutcome.PAID, ""
 
+    @staticmethod
+    def _outside_portal_transaction() -> None:
         if connection.in_atomic_block:
             # The bank is outside the portal: its books must not roll back with ours.
             raise RuntimeError("the bank is called outside any portal transaction")
-        if not account:
-            outcome, reason = TransferOutcome.FAILED, "收款账号为空"
-        elif account in settings.PAYMENTS_SIMBANK_FAIL_ACCOUNTS:
-            outcome, reason = TransferOutcome.FAILED, "账户状态异常（模拟）"
-        else:
-            outcome, reason = TransferOutcome.PAID, ""
+
+    def transfer(self, *, reference, account, bank_name, amount, memo):
+        from .models import SimulatedBankTransfer
+
+        self._outside_portal_transaction()
+        outcome, reason = self._decide(account)
         row, _created = SimulatedBankTransfer.objects.get_or_create(
             bank_reference=reference,
             defaults={"memo": memo, "account_masked": mask_account(account), "amount": amount,
@@ -68,6 +91,28 @@ class SimulatedBank(Gateway):
         if settings.PAYMENTS_SIMBANK_DELAY:
             time.sleep(settings.PAYMENTS_SIMBANK_DELAY)
         return TransferResult(row.outcome, row.reason)
+
+    def transfer_many(self, transfers):
+        """Book every reference in one statement (its own transaction): a reference booked
+        already is left as it is (the UNIQUE reference, ON CONFLICT DO NOTHING), then every
+        reference's recorded (first) outcome is read back."""
+        from .models import SimulatedBankTransfer
+
+        if not transfers:
+            return {}
+        self._outside_portal_transaction()
+        rows = []
+        for t in transfers:
+            outcome, reason = self._decide(t.account)
+            rows.append(SimulatedBankTransfer(bank_reference=t.reference, memo=t.memo,
+                                              account_masked=mask_account(t.account), amount=t.amount,
+                                              outcome=outcome, reason=reason))
+        SimulatedBankTransfer.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        if settings.PAYMENTS_SIMBANK_DELAY:
+            time.sleep(settings.PAYMENTS_SIMBANK_DELAY)
+        booked = SimulatedBankTransfer.objects.filter(bank_reference__in=[t.reference for t in transfers])
+        return {reference: TransferResult(outcome, reason)
+                for reference, outcome, reason in booked.values_list("bank_reference", "outcome", "reason")}
 
 
 class BankFileGateway(Gateway):

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -138,6 +138,11 @@ def payment_batch_add_items(*, batch: PaymentBatch, entries: Iterable[tuple], ac
         seen.add(member.pk)
         rows.append(PaymentItem(batch=batch, member=member, amount=money(amount),
                                 reissue_of=(reissue_of or {}).get(member.pk)))
+    return _insert_items(batch=batch, rows=rows, actor=actor)
+
+
+def _insert_items(*, batch: PaymentBatch, rows: list[PaymentItem], actor) -> int:
+    """Insert checked item rows into a draft batch (locked), recount and audit."""
     with transaction.atomic():
         locked = _lock_draft(batch)
         try:
@@ -156,19 +161,32 @@ def payment_batch_from_members(*, batch: PaymentBatch, members, actor, amount=No
                                amount_by_category: dict | None = None,
                                category_field: str = "employment_type") -> int:
     """Fill a draft batch from a member query: one fixed ``amount`` for all, or an amount per
-    category (``member.<category_field>`` → amount; members of other categories are left out)."""
+    category (``member.<category_field>`` → amount; members of other categories are left out).
+
+    Only the ids (and the category) are read: the query itself keeps the members of the
+    paying unit who are active, so no member row is loaded (nor decrypted)."""
     if (amount is None) == (amount_by_category is None):
         raise ValidationError("请给出统一金额或按类别的金额（二选一）。")
     members = members.filter(organization__path__startswith=batch.organization.path,
-                             status=MemberStatus.ACTIVE).select_related("organization")
+                             status=MemberStatus.ACTIVE)
     if amount is not None:
         fixed = money(amount)
-        entries = ((m, fixed) for m in members.iterator(chunk_size=2000))
+        pairs = ((pk, fixed) for pk in members.values_list("pk", flat=True).iterator(chunk_size=5000))
     else:
         table = {key: money(value) for key, value in amount_by_category.items()}
         members = members.filter(**{f"{category_field}__in": list(table)})
-        entries = ((m, table[getattr(m, category_field)]) for m in members.iterator(chunk_size=2000))
-    return payment_batch_add_items(batch=batch, entries=entries, actor=actor)
+        pairs = ((pk, table[category]) for pk, category
+                 in members.values_list("pk", category_field).iterator(chunk_size=5000))
+    rows, seen = [], set()
+    for pk, value in pairs:
+        if pk in seen:  # a query joining a multi-valued relation can repeat a member
+            from apps.members.models import Member
+
+            name = Member._base_manager.filter(pk=pk).values_list("name", flat=True).first()
+            raise ValidationError({"member": [f"会员 {name} 重复。"]})
+        seen.add(pk)
+        rows.append(PaymentItem(batch=batch, member_id=pk, amount=value))
+    return _insert_items(batch=batch, rows=rows, actor=actor)
 
 
 # --- the four eyes ----------------------------------------------------------------------------
@@ -194,15 +212,34 @@ def _reauthenticated(actor, password: str | None, logged_in_at: float | None) ->
 
 def _freeze_items(batch: PaymentBatch) -> None:
     """Copy each payee's bank name and account onto the item (encrypted), once, at approval."""
-    items = list(PaymentItem.objects.filter(batch=batch).select_related("member"))
-    missing = [i.member.name for i in items if not i.member.bank_account]
+    if connection.vendor != "postgresql":
+        items = list(PaymentItem.objects.filter(batch=batch).select_related("member"))
+        missing = [i.member.name for i in items if not i.member.bank_account]
+        _refuse_missing_accounts(missing)
+        for item in items:
+            item.bank_name = item.member.bank_name
+            item.bank_account = item.member.bank_account
+        PaymentItem.objects.bulk_update(items, ["bank_name", "bank_account"], batch_size=1000)
+        return
+    from apps.members.models import Member
+
+    missing = list(PaymentItem.objects.filter(batch=batch, member__bank_account="").order_by("id")
+                   .values_list("member__name", flat=True)[:11])
+    _refuse_missing_accounts(missing)
+    # One statement; the ciphertext is copied as is (both columns are EncryptedTextField
+    # under the same key, so the item decrypts like the member).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {PaymentItem._meta.db_table} AS i SET bank_name = m.bank_name, bank_account = m.bank_account"
+            f" FROM {Member._meta.db_table} AS m WHERE i.batch_id = %s AND m.id = i.member_id",
+            [batch.pk],
+        )
+
+
+def _refuse_missing_accounts(missing: list[str]) -> None:
     if missing:
         raise ValidationError(f"以下会员没有银行账号，不能审批：{'、'.join(missing[:10])}"
                               + ("等" if len(missing) > 10 else "") + "。")
-    for item in items:
-        item.bank_name = item.member.bank_name
-        item.bank_account = item.member.bank_account
-    PaymentItem.objects.bulk_update(items, ["bank_name", "bank_account"], batch_size=1000)
 
 
 def payment_batch_approve(*, batch: PaymentBatch, actor, password: str | None = None,
@@ -290,6 +327,35 @@ def payment_item_settle(*, item_id: int, outcome: str, reason: str = "") -> bool
         item.settled_at = timezone.now()
         item.save(update_fields=["status", "failure_reason", "settled_at", "updated_at"])
     return True
+
+
+def payment_items_settle(*, results: dict[int, tuple[str, str]]) -> int:
+    """Record the bank's answers for many sent items at once: ``{item_id: (outcome, reason)}``.
+
+    One transaction: the items still sent are locked (in id order, so concurrent settles
+    never deadlock), then one UPDATE per outcome (and failure reason). An item settled
+    already, or not sent, is left alone (a second answer is ignored). Returns how many
+    items were settled."""
+    if not results:
+        return 0
+    now = timezone.now()
+    settled = 0
+    with transaction.atomic():
+        open_ids = list(PaymentItem.objects.select_for_update(of=("self",))
+                        .filter(pk__in=list(results), status=ItemStatus.SENT)
+                        .order_by("id").values_list("id", flat=True))
+        groups: dict[tuple[str, str], list[int]] = {}
+        for item_id in open_ids:
+            outcome, reason = results[item_id]
+            if outcome == ItemStatus.PAID:
+                key = (ItemStatus.PAID, "")
+            else:
+                key = (ItemStatus.FAILED, (reason or "")[:200])
+            groups.setdefault(key, []).append(item_id)
+        for (status, reason), ids in groups.items():
+            settled += PaymentItem._base_manager.filter(pk__in=ids, status=ItemStatus.SENT).update(
+                status=status, failure_reason=reason, settled_at=now, updated_at=now)
+    return settled
 
 
 def payment_batch_reissue_failed(*, batch: PaymentBatch, actor, title: str = "") -> PaymentBatch:

@@ -1,12 +1,15 @@
 """Disbursement on Celery, exactly once per item.
 
-The protocol, per item (``pay_item``):
-1. claim: in a short transaction, ``SELECT … FOR UPDATE SKIP LOCKED`` the item if it is
-   still pending or sent, and mark it sent (committed before the bank is called);
-2. call the gateway OUTSIDE any transaction, keyed by the item's own bank reference —
-   the bank executes a reference at most once and repeats the first outcome;
-3. settle: lock the item again and record paid/failed only if it is still open.
-A worker killed anywhere leaves the item pending or sent; whoever runs it next (the
+The protocol, per chunk of items (``pay_items``; ``pay_item`` is the one-item case):
+1. claim: in a short transaction, ``SELECT … FOR UPDATE SKIP LOCKED`` the chunk's items
+   that are still pending or sent, and mark the pending ones sent in one UPDATE
+   (committed before the bank is called);
+2. call the gateway OUTSIDE any transaction, keyed by each item's own bank reference —
+   the bank executes a reference at most once and repeats the first outcome (the
+   simulated bank books the whole chunk in one statement);
+3. settle: lock the items again and record paid/failed only for those still sent
+   (``payment_items_settle``).
+A worker killed anywhere leaves an item pending or sent; whoever runs it next (the
 redelivered chunk, the sweeper, a duplicate request) repeats steps 1–3 with the same
 reference, so the payee is paid once. Tasks carry ids and id ranges, never lists.
 
@@ -17,6 +20,7 @@ everything inside that unit's scope, as ``job_run`` does.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from datetime import timedelta
 
@@ -31,9 +35,9 @@ from apps.core.models import Job
 from apps.core.scoping import scope, scopes_disabled
 
 from .enums import OPEN_ITEM_STATUSES, BatchStatus, ItemStatus
-from .gateway import BankFileGateway, Gateway, get_gateway
+from .gateway import BankFileGateway, Gateway, Transfer, get_gateway
 from .models import PaymentBatch, PaymentItem
-from .services import payment_batch_finish_if_done, payment_batch_progress, payment_item_settle
+from .services import payment_batch_finish_if_done, payment_batch_progress, payment_items_settle
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,13 @@ log = logging.getLogger(__name__)
 # handed to a second worker while the first may still be running it.
 CHUNK_LIMITS = {"time_limit": 10 * 60, "soft_time_limit": 9 * 60}
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, **CHUNK_LIMITS}
+# Items claimed, sent to the bank and settled together (a chunk bigger than this is paid
+# in several rounds, with progress reported after each).
+PAY_ROUND = 500
+# A worker reports a batch's progress (an aggregate over all its items) at most this often,
+# seconds; the chunk that leaves nothing open always reports (it completes the batch).
+REPORT_EVERY = 1.0
+_last_report: dict[int, float] = {}
 
 
 def _unit_path(batch_id: int) -> str | None:
@@ -115,29 +126,65 @@ def disburse_chunk(*, batch_id: int, first_id: int, last_id: int) -> None:
         ids = list(PaymentItem.objects.filter(batch_id=batch_id, id__gte=first_id, id__lte=last_id,
                                               status__in=OPEN_ITEM_STATUSES)
                    .order_by("id").values_list("id", flat=True))  # at most one chunk
-        for n, item_id in enumerate(ids, start=1):
-            pay_item(item_id=item_id, gateway=gateway)
-            if n % 50 == 0:
-                report(batch)
-        report(batch)
+        if settings.PAYMENTS_UNSAFE_NO_IDEMPOTENCY:
+            for n, item_id in enumerate(ids, start=1):
+                _pay_item_unsafe(item_id=item_id, gateway=gateway)
+                if n % 50 == 0:
+                    report(batch)
+            report(batch)
+            return
+        if not ids:
+            report(batch)  # a redelivered chunk: the batch may only need completing
+            return
+        for start in range(0, len(ids), PAY_ROUND):
+            pay_items(item_ids=ids[start:start + PAY_ROUND], gateway=gateway)
+            _report_now_and_then(batch)
+
+
+def _report_now_and_then(batch: PaymentBatch) -> None:
+    """``report`` if this worker has not reported the batch for REPORT_EVERY seconds, or when
+    nothing of the batch is open any more (whoever settles last completes it)."""
+    now = time.monotonic()
+    if now - _last_report.get(batch.pk, 0.0) < REPORT_EVERY and PaymentItem.objects.filter(
+            batch_id=batch.pk, status__in=OPEN_ITEM_STATUSES).exists():
+        return
+    report(batch)
+    _last_report[batch.pk] = time.monotonic()
 
 
 def pay_item(*, item_id: int, gateway: Gateway) -> None:
     if settings.PAYMENTS_UNSAFE_NO_IDEMPOTENCY:
         return _pay_item_unsafe(item_id=item_id, gateway=gateway)
+    pay_items(item_ids=[item_id], gateway=gateway)
+
+
+def pay_items(*, item_ids: list[int], gateway: Gateway) -> int:
+    """Claim, send and settle the open items among ``item_ids`` (steps 1–3 above), a chunk
+    at a time. Items locked by another worker right now are skipped (it has them).
+    Returns how many items were settled."""
+    if not item_ids:
+        return 0
     with transaction.atomic():
-        item = (PaymentItem.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=item_id, status__in=OPEN_ITEM_STATUSES).first())
-        if item is None:
-            return  # settled already, or another worker is on it right now
-        if item.status == ItemStatus.PENDING:
-            item.status = ItemStatus.SENT
-            item.sent_at = timezone.now()
-            item.save(update_fields=["status", "sent_at", "updated_at"])
-    result = gateway.transfer(reference=item.bank_reference, account=item.bank_account,
-                              bank_name=item.bank_name, amount=item.amount, memo=str(item.pk))
-    if result is not None:
-        payment_item_settle(item_id=item.pk, outcome=result.outcome, reason=result.reason)
+        claimed = list(PaymentItem.objects.select_for_update(skip_locked=True, of=("self",))
+                       .filter(pk__in=item_ids, status__in=OPEN_ITEM_STATUSES).order_by("id")
+                       .values_list("id", "status", "bank_reference", "bank_account", "bank_name", "amount"))
+        if not claimed:
+            return 0  # settled already, or another worker is on them right now
+        pending = [row[0] for row in claimed if row[1] == ItemStatus.PENDING]
+        if pending:
+            now = timezone.now()
+            PaymentItem._base_manager.filter(pk__in=pending, status=ItemStatus.PENDING).update(
+                status=ItemStatus.SENT, sent_at=now, updated_at=now)
+    transfers = [Transfer(reference=reference, account=account, bank_name=bank_name, amount=amount,
+                          memo=str(item_id))
+                 for item_id, _status, reference, account, bank_name, amount in claimed]
+    results = gateway.transfer_many(transfers)
+    answers = {}
+    for item_id, _status, reference, *_rest in claimed:
+        result = results.get(reference)
+        if result is not None:
+            answers[item_id] = (result.outcome, result.reason)
+    return payment_items_settle(results=answers)
 
 
 def _pay_item_unsafe(*, item_id: int, gateway: Gateway) -> None:
