@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.members",
     "apps.payments",
+    "apps.honours",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "apps.core.enums.JobStatus",
         "MemberStatusEnum": "apps.members.enums.MemberStatus",
+        "HonourStatusEnum": "apps.honours.enums.HonourStatus",
     },
 }
 

@@ -35,6 +35,21 @@ _PAYMENT_CHECKER = (
     | {APPROVE_PAYMENT_BATCH, DISBURSE_PAYMENT_BATCH}
 )
 
+# Honours: the municipal admin keeps the titles and the roll; units see their subtree's honours.
+_HONOURS_KEEPER = (
+    crud("honours.honourtitle", add=True, change=True)
+    | crud("honours.honour", add=True, change=True)
+    | crud("honours.activity", add=True, change=True, delete=True)
+    | crud("honours.nominationcampaign", add=True, change=True)
+    | crud("honours.nominationquota", add=True, change=True)
+    | crud("honours.nomination")
+)
+# Units see their subtree's honours and nominate within their quota (nomination_submit).
+_HONOURS_VIEWER = (
+    crud("honours.honour") | crud("honours.activity")
+    | crud("honours.nominationcampaign") | crud("honours.nominationquota") | crud("honours.nomination", add=True)
+)
+
 _UNIT_RECORDS = (
     crud("organizations.organization", add=True, change=True)
     | crud("organizations.committee", add=True, change=True, delete=True)
@@ -64,12 +79,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | crud("organizations.cluster", add=True, change=True, delete=True)
         | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA, "accounts.view_user", "accounts.view_roleassignment"}
         | _PAYMENT_MAKER | _PAYMENT_CHECKER
+        | _HONOURS_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _PAYMENT_MAKER | {DISBURSE_PAYMENT_BATCH}
+        | _HONOURS_VIEWER
     ),
-    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER),
+    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset(),
     Role.TEACHER: frozenset(),

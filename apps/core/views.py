@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -33,6 +35,21 @@ def job_detail(request, pk):
     return render(request, "core/job_detail.html", {"job": _job(request, pk)})
 
 
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def _figures(result) -> dict:
+    """The job result's numeric figures (counts, sums as decimal strings) for live pages;
+    anything else a result may hold (reports, messages) stays on the job page."""
+    if not isinstance(result, dict):
+        return {}
+    return {
+        str(key): value for key, value in result.items()
+        if (isinstance(value, (int, float)) and not isinstance(value, bool))
+        or (isinstance(value, str) and _NUMBER.match(value))
+    }
+
+
 @login_required
 @require_GET
 def job_status(request, pk):
@@ -47,6 +64,7 @@ def job_status(request, pk):
             "error": job.error,
             "finished": job.is_finished,
             "has_file": bool(job.result_file),
+            "result": _figures(job.result),
         }
     )
 

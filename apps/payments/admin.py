@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -19,8 +20,9 @@ from unfold.decorators import action
 from apps.accounts.middleware import LOGIN_AT
 from apps.core.admin_base import ReadOnlyAdmin, ScopedAdmin
 from apps.core.audit import audit_record
+from apps.members.services import REVEAL_PERMISSION
 
-from . import services
+from . import exporting, services
 from .enums import BatchStatus
 from .gateway import write_transfer_csv, write_transfer_xlsx
 from .models import PaymentBatch, PaymentItem
@@ -53,7 +55,8 @@ class PaymentBatchAdmin(ScopedAdmin):
                        "approvers", "progress", "links", "reissue_of", "created_at", "submitted_at", "approved_at",
                        "disbursed_at", "finished_at", "cancelled_at")
     actions_detail = ("submit", "approve", "cancel", "disburse", "transfer_xlsx", "transfer_csv", "return_file",
-                      "reissue")
+                      "reissue", "export_items", "export_items_full")
+    actions = ("export_batches",)
 
     # --- display -----------------------------------------------------------------------
     @admin.display(description=_("审批人"))
@@ -73,7 +76,8 @@ class PaymentBatchAdmin(ScopedAdmin):
             '<span id="job-percent">{}</span>%（<span id="job-done">{}</span> / <span id="job-total">{}</span>）'
             ' <span id="job-status">{}</span>'
             '<span id="job-error" hidden></span><span id="job-download" hidden></span></div>'
-            '<p>已到账 {} 笔，失败 {} 笔，已付 {} 元 · <a href="{}">任务详情</a></p>'
+            '<p>已到账 <span data-job-field="paid">{}</span> 笔，失败 <span data-job-field="failed">{}</span> 笔，'
+            '已付 <span data-job-field="paid_sum">{}</span> 元 · <a href="{}">任务详情</a></p>'
             '<script src="{}" defer></script>',
             reverse("jobs:status", args=[job.pk]), "1" if job.is_finished else "0", job.percent, job.percent,
             job.done, job.total, job.get_status_display(), result.get("paid", 0), result.get("failed", 0),
@@ -143,6 +147,16 @@ class PaymentBatchAdmin(ScopedAdmin):
     def has_reissue_permission(self, request, object_id=None):
         return self._allowed(request, object_id, MAKER, (BatchStatus.COMPLETED_WITH_FAILURES,))
 
+    def has_export_items_permission(self, request, object_id=None):
+        return self._allowed(request, object_id, "payments.view_paymentitem", tuple(BatchStatus))
+
+    def has_export_items_full_permission(self, request, object_id=None):
+        return (self.has_export_items_permission(request, object_id)
+                and (self._batch(object_id) is None or request.user.has_perm(REVEAL_PERMISSION)))
+
+    def has_export_batches_permission(self, request):
+        return self.has_view_permission(request)
+
     # --- the buttons ---------------------------------------------------------------------
     def _confirm(self, request, object_id, *, name, title, run, fields=()):
         batch = self.get_object(request, object_id)  # scoped: a 404 outside
@@ -156,6 +170,8 @@ class PaymentBatchAdmin(ScopedAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
             else:
+                if isinstance(outcome, HttpResponseBase):  # a download
+                    return outcome
                 if isinstance(outcome, dict):
                     report = outcome
                 else:
@@ -209,6 +225,25 @@ class PaymentBatchAdmin(ScopedAdmin):
     def reissue(self, request, object_id):
         return self._confirm(request, object_id, name="reissue", title=_("失败明细补发（新建草稿批次）"),
                              run=lambda b, d: services.payment_batch_reissue_failed(batch=b, actor=request.user))
+
+    # --- exports (masked; full accounts after a confirmation, audited) ----------------------
+    @action(description=_("导出明细"), url_path="export-items", permissions=["export_items"])
+    def export_items(self, request, object_id):
+        batch = self.get_object(request, object_id)  # scoped: a 404 outside
+        if not self.has_export_items_permission(request, object_id):
+            raise PermissionDenied
+        return exporting.items_export_response(batch=batch, actor=request.user, via="admin")
+
+    @action(description=_("导出明细（完整账号）"), url_path="export-items-full", permissions=["export_items_full"])
+    def export_items_full(self, request, object_id):
+        def run(batch, data):
+            return exporting.items_export_response(batch=batch, actor=request.user, reveal=True, via="admin")
+        return self._confirm(request, object_id, name="export_items_full",
+                             title=_("导出明细（完整银行账号，记入审计日志）"), run=run)
+
+    @admin.action(description=_("导出所选批次到 Excel"), permissions=["export_batches"])
+    def export_batches(self, request, queryset):
+        return exporting.batches_export_response(queryset=queryset, actor=request.user, via="admin:selected")
 
     def _transfer_file(self, request, object_id, kind):
         batch = self.get_object(request, object_id)

@@ -735,6 +735,113 @@ def _payment_entries() -> dict:
 ENTRIES.update(_payment_entries())
 
 
+def check_batch_export(path: str) -> Callable:
+    """The batch list export never holds 朝阳's batch for an outsider (refused, or a workbook
+    without it, whatever the filter); the municipal control's export holds it."""
+
+    def check(w: World) -> None:
+        title = _payment_batch(w).title
+        assert title in _xlsx_text(w.client("municipal").get(path)), "control must export it"
+        for key in OUTSIDERS:
+            for query in ("", "?status=draft", "?purpose=festival_condolence"):
+                response = w.client(key).get(path + query)
+                assert refused(response) or (response.status_code == 200 and title not in _xlsx_text(response)), (
+                    key, query, response.status_code)
+    return check
+
+
+def check_items_export(suffix: str) -> Callable:
+    """朝阳's items export: a 404 for staff outsiders, masked or revealed; the control gets 朝阳's member."""
+
+    def check(w: World) -> None:
+        for query in ("", "?reveal=1"):
+            check_detail(lambda w, q=query: batch_url(suffix)(w) + q)(w)
+        assert w.objects[Member].name in _xlsx_text(w.client("municipal").get(batch_url(suffix)(w)))
+    return check
+
+
+def _payment_export_entries() -> dict:
+    from apps.payments.models import PaymentBatch
+
+    base = "api/v1/^payment-batches/(?P<pk>[^/.]+)/"
+    fmt = r"\.(?P<format>[a-z0-9]+)/?$"
+    entries = {
+        "api/v1/^payment-batches/export/$": check_batch_export("/api/v1/payment-batches/export/"),
+        "api/v1/^payment-batches/export" + fmt: check_batch_export("/api/v1/payment-batches/export.json"),
+        base + "items/export/$": check_items_export("items/export/"),
+        base + "items/export" + fmt: check_items_export("items/export.json"),
+        base + "reissue/$": check_batch_post("reissue/", {}, perm="payments.change_paymentbatch", ok=(400,)),
+        base + "reissue" + fmt: check_batch_post("reissue.json", {}, perm="payments.change_paymentbatch", ok=(400,)),
+    }
+    for view, path in (("export_items", "export-items"), ("export_items_full", "export-items-full")):
+        entries[f"admin/payments/paymentbatch/<path:object_id>/{path}/"] = (
+            lambda w, view=view: check_admin_object(w, PaymentBatch, view))
+    return entries
+
+
+ENTRIES.update(_payment_export_entries())
+
+
+# --- honours entries (foreign objects via FOREIGN_OBJECT_MAKERS, admin and API routes) ---
+
+
+def honour_objects(tree, users, member) -> dict:
+    """An honour of 朝阳's member, an activity 朝阳 organised, and a title (city-wide data that
+    only the municipal admin's role may see in the admin: a 404 for everyone else)."""
+    from apps.honours.models import Activity, Honour, HonourTitle
+    from apps.honours.services import honour_create
+    from apps.honours.titles import seed_titles
+
+    seed_titles(HonourTitle)
+    medal = HonourTitle.objects.get(code="capital_labour_medal")
+    honour = honour_create(title=medal, year=2024, member=member, certificate_no="CY-2024-1",
+                           actor=users["municipal"])
+    activity = Activity.objects.create(kind="lecture_tour", date=dt.date(2025, 5, 1), title="朝阳劳模宣讲团",
+                                       organization=tree.chaoyang)
+    activity.participants.set([member])
+    return {HonourTitle: medal, Honour: honour, Activity: activity}
+
+
+FOREIGN_OBJECT_MAKERS.append(honour_objects)
+
+
+def _honour(w: World):
+    from apps.honours.models import Honour
+
+    return w.objects[Honour]
+
+
+def check_honour_list(url: str) -> Callable:
+    """The list never holds 朝阳's honour for an outsider, whatever the filter; creating one for
+    朝阳's member is refused to outsiders and works for the municipal control."""
+
+    def check(w: World) -> None:
+        from apps.honours.models import Honour
+
+        marker = lambda w: f'"id":{_honour(w).pk},'  # noqa: E731
+        check_org_list(w, url, marker)(w)
+        for query in (f"?unit={w.tree.chaoyang.code}", "?roll=true", "?status=on_roll&level=municipal"):
+            check_org_list(w, url + query, marker)(w)
+        payload = {"title": "beijing_model_worker", "year": 2025, "member": w.objects[Member].pk}
+        count = Honour._base_manager.count()
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), url, payload)
+            assert response.status_code in (400, 403, 404) or is_login_redirect(response), (key, response.status_code)
+        assert Honour._base_manager.count() == count, "an outsider created an honour"
+        assert csrf_post(w.client("municipal"), url, payload).status_code == 201, "control must create"
+    return check
+
+
+ENTRIES.update({
+    "api/v1/^honours/$": check_honour_list("/api/v1/honours/"),
+    r"api/v1/^honours\.(?P<format>[a-z0-9]+)/?$": check_honour_list("/api/v1/honours.json"),
+    "api/v1/^honours/(?P<pk>[^/.]+)/$": check_detail(lambda w: f"/api/v1/honours/{_honour(w).pk}/",
+                                                     obj_for=_honour),
+    r"api/v1/^honours/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_detail(
+        lambda w: f"/api/v1/honours/{_honour(w).pk}.json", obj_for=_honour),
+})
+
+
 def check_job_download(world: World) -> None:
     from django.core.files.base import ContentFile
 

@@ -90,3 +90,8 @@ class CancelSerializer(serializers.Serializer):
 
 class ReturnFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="银行回单（xlsx 或 CSV：参考号、结果、失败原因、金额）")
+
+
+class ReissueSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                  help_text="新批次标题（默认：原标题加“（补发）”）")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,7 @@ from apps.core.api import ScopedAPIMixin
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
-from .. import services
+from .. import exporting, services
 from ..models import PaymentBatch, PaymentItem
 from .serializers import (
     ApproveSerializer,
@@ -26,8 +26,12 @@ from .serializers import (
     PaymentBatchCreateSerializer,
     PaymentBatchSerializer,
     PaymentItemSerializer,
+    ReissueSerializer,
     ReturnFileSerializer,
 )
+
+XLSX_RESPONSE = {(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): {
+    "type": "string", "format": "binary"}}
 
 MAKER = "payments.change_paymentbatch"
 
@@ -53,6 +57,9 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         "approve": services.APPROVE_PERMISSION,
         "disburse": "payments.disburse_paymentbatch",
         "return_file": "payments.disburse_paymentbatch",
+        "reissue": MAKER,
+        "export": "payments.view_paymentbatch",
+        "export_items": "payments.view_paymentitem",  # ?reveal=1 also needs the reveal permission
     }
 
     def get_queryset(self):
@@ -186,3 +193,38 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(report)
 
 
+
+    @extend_schema(request=ReissueSerializer, responses={201: PaymentBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def reissue(self, request, pk=None, **kwargs):
+        """Re-issue the failed items (not yet re-issued) into a new draft batch; 201 with the new batch."""
+        batch = self.get_object()
+        data = ReissueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            new = services.payment_batch_reissue_failed(batch=batch, actor=request.user,
+                                                        title=data.validated_data.get("title", ""))
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise drf_error(exc) from exc
+        return self._done(new, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="导出发放明细（Excel）", filters=False, responses=XLSX_RESPONSE,
+                   parameters=[OpenApiParameter("reveal", bool,
+                                                description="完整银行账号（需“查看完整个人信息”权限，记入审计日志）")])
+    @action(detail=True, methods=["get"], url_path="items/export")
+    def export_items(self, request, pk=None, **kwargs):
+        """The batch's items as xlsx: ID and bank account masked; ``?reveal=1`` shows full accounts
+        to holders of the reveal permission (audited)."""
+        batch = self.get_object()
+        reveal = request.query_params.get("reveal", "").lower() in ("1", "true", "yes", "on")
+        try:
+            return exporting.items_export_response(batch=batch, actor=request.user, reveal=reveal, via="api")
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    @extend_schema(summary="导出发放批次（Excel，当前筛选条件）", filters=True, responses=XLSX_RESPONSE)
+    @action(detail=False, methods=["get"])
+    def export(self, request, **kwargs):
+        """The filtered batch list as xlsx (no personal data; audited)."""
+        return exporting.batches_export_response(queryset=self.filter_queryset(self.get_queryset()),
+                                                 actor=request.user, via="api")

@@ -1,0 +1,27 @@
+"""Reads of the honour roll (scoped by the default manager; explicit filters as a second fence)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from .enums import HonourStatus
+from .models import Honour
+
+
+def honour_roll(*, statuses: Iterable[str] = (HonourStatus.ON_ROLL,)) -> QuerySet[Honour]:
+    """The roll of persons: each person once, with their highest title (smallest rank;
+    the earliest award of it on a tie). A person is one resident ID, so a member who moved
+    unit and holds honours under both registrations still appears once."""
+    statuses = list(statuses)
+    best = (
+        Honour.objects.filter(member__id_hash=OuterRef("member__id_hash"), status__in=statuses)
+        .order_by("title__rank", "year", "id")
+        .values("id")[:1]
+    )
+    return (
+        Honour.objects.filter(member__isnull=False, status__in=statuses, id=Subquery(best))
+        .select_related("title", "member", "organization")
+        .order_by("title__rank", "organization__path", "member__name", "id")
+    )
