@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import MeView, TokenView
 from apps.core.api_views import JobViewSet
-from apps.honours.api.views import HonourViewSet
+from apps.honours.api.views import HonourViewSet, NominationViewSet
 from apps.members.api.views import MemberViewSet
 from apps.organizations.api.views import ClusterViewSet, OrganizationViewSet
 from apps.payments.api.views import PaymentBatchViewSet
@@ -18,6 +18,7 @@ router.register("jobs", JobViewSet, basename="job")
 router.register("members", MemberViewSet, basename="member")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("honours", HonourViewSet, basename="honour")
+router.register("nominations", NominationViewSet, basename="nomination")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -42,7 +42,7 @@ _HONOURS_KEEPER = (
     | crud("honours.activity", add=True, change=True, delete=True)
     | crud("honours.nominationcampaign", add=True, change=True)
     | crud("honours.nominationquota", add=True, change=True)
-    | crud("honours.nomination")
+    | crud("honours.nomination", change=True)  # reviews, notices and decides (nomination_transition)
 )
 # Units see their subtree's honours and nominate within their quota (nomination_submit).
 _HONOURS_VIEWER = (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers
 
 from apps.accounts.acting import bind
 from apps.core import scoping
@@ -35,3 +37,11 @@ class ScopedSlugRelatedField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return self.model._default_manager.all()
+
+
+def as_drf_error(exc: DjangoValidationError | DjangoPermissionDenied) -> exceptions.APIException:
+    """A service's Django error as the API's: field messages stay keyed by field (400); a
+    permission refusal is a 403."""
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc))
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

@@ -33,3 +33,26 @@ class ActivityKind(models.TextChoices):
     RECUPERATION = "recuperation", _("疗休养")
     INTO_SCHOOLS = "into_schools", _("劳模工匠进校园")
     MUTUAL_AID = "mutual_aid", _("专项互助保障")
+
+
+class NominationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    RECOMMENDED = "recommended", _("基层已推荐")
+    INITIAL_APPROVED = "initial_approved", _("市级初审通过")
+    RETURNED = "returned", _("退回")
+    NOTICE = "notice", _("公示中")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未通过")
+
+
+# The review cascade: the only moves ``nomination_transition`` allows. A returned nomination
+# goes back to its unit, which corrects it and recommends it again; approval and rejection are final.
+NOMINATION_MOVES = {
+    NominationStatus.DRAFT: {NominationStatus.RECOMMENDED},
+    NominationStatus.RETURNED: {NominationStatus.RECOMMENDED},
+    NominationStatus.RECOMMENDED: {NominationStatus.INITIAL_APPROVED, NominationStatus.RETURNED},
+    NominationStatus.INITIAL_APPROVED: {NominationStatus.NOTICE, NominationStatus.REJECTED},
+    NominationStatus.NOTICE: {NominationStatus.APPROVED, NominationStatus.REJECTED},
+    NominationStatus.APPROVED: set(),
+    NominationStatus.REJECTED: set(),
+}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import ScopedModelMixin
 from apps.core.scoping import ScopedManager
 
-from .enums import ActivityKind, HolderKind, HonourStatus, TitleLevel
+from .enums import ActivityKind, HolderKind, HonourStatus, NominationStatus, TitleLevel
 
 
 class HonourTitle(models.Model):
@@ -175,6 +175,14 @@ class Nomination(ScopedModelMixin, models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("提交人"))
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=20, choices=NominationStatus.choices,
+                              default=NominationStatus.DRAFT)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    notice_start = models.DateField(_("公示开始日期"), null=True, blank=True)
+    notice_end = models.DateField(_("公示结束日期"), null=True, blank=True)
+    honour = models.OneToOneField(Honour, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="nomination", verbose_name=_("批准后登记的荣誉"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager(path="organization__path")
 
@@ -192,7 +200,33 @@ class Nomination(ScopedModelMixin, models.Model):
                                     name="nominee_once_per_campaign"),
             models.UniqueConstraint(fields=["campaign", "organization", "collective_name"],
                                     condition=Q(member__isnull=True), name="collective_once_per_campaign"),
+            models.CheckConstraint(condition=Q(notice_end__isnull=True) | Q(notice_start__isnull=True)
+                                   | Q(notice_end__gte=models.F("notice_start")),
+                                   name="nomination_notice_ends_after_start"),
         ]
+        indexes = [models.Index(fields=["campaign", "status"])]
 
     def __str__(self) -> str:
         return f"{self.member.name if self.member_id else self.collective_name} · {self.title.name}"
+
+
+class NominationObjection(ScopedModelMixin, models.Model):
+    """An objection received while a nomination is on public notice (公示)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections",
+                                   verbose_name=_("推荐"))
+    text = models.TextField(_("异议内容"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("记录人"))
+    date = models.DateField(_("收到日期"))
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ScopedManager(path="nomination__organization__path")
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["nomination_id", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.date:%Y-%m-%d}"

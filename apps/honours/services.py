@@ -11,8 +11,16 @@ from apps.core.scoping import in_scope, scopes_disabled
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
-from .enums import HONOUR_STATUS_MOVES, HolderKind, HonourStatus
-from .models import Activity, Honour, HonourTitle, Nomination, NominationCampaign, NominationQuota
+from .enums import HONOUR_STATUS_MOVES, NOMINATION_MOVES, HolderKind, HonourStatus, NominationStatus
+from .models import (
+    Activity,
+    Honour,
+    HonourTitle,
+    Nomination,
+    NominationCampaign,
+    NominationObjection,
+    NominationQuota,
+)
 
 EDITABLE = ("year", "certificate_no", "notes")
 FIRST_YEAR = 1950
@@ -195,3 +203,77 @@ def nomination_submit(*, campaign: NominationCampaign, title: HonourTitle, deed_
     audit_record(actor=actor, action="nomination.submit", target=nomination,
                  data={"campaign": campaign.pk, "title": title.code})
     return nomination
+
+
+def _today():
+    return timezone.localdate()
+
+
+NEEDS_REASON = "退回时请填写原因。"
+NEEDS_NOTICE_DATES = "公示须填写开始和结束日期。"
+NOTICE_NOT_OVER = "公示期尚未结束，不能批准。"
+
+
+@transaction.atomic
+def nomination_transition(*, nomination: Nomination, to: str, actor=None, reason: str = "",
+                          notice_start=None, notice_end=None) -> Nomination:
+    """The one way a nomination moves through the review cascade (``NOMINATION_MOVES``):
+    row locked, allowed moves only, audited. 退回 needs a reason; 公示中 needs the notice's
+    start and end dates (not in the past); 已批准 only once the notice has ended, and puts the
+    honour on the roll through ``honour_create`` in the same transaction."""
+    if to not in NominationStatus.values:
+        raise ValidationError({"status": ["未知状态。"]})
+    nomination = (Nomination.objects.select_for_update(of=("self",))  # scoped: outside → DoesNotExist
+                  .select_related("campaign", "title", "organization", "member").get(pk=nomination.pk))
+    current = NominationStatus(nomination.status)
+    if to not in NOMINATION_MOVES[current]:
+        raise ValidationError({"status": [f"不能从“{current.label}”改为“{NominationStatus(to).label}”。"]})
+    reason = (reason or "").strip()
+    today = _today()
+    fields = ["status", "updated_at"]
+    data = {"from": current.value, "to": to}
+    if to == NominationStatus.RETURNED:
+        if not reason:
+            raise ValidationError({"reason": [NEEDS_REASON]})
+        nomination.return_reason = reason
+        fields.append("return_reason")
+    elif to == NominationStatus.NOTICE:
+        if notice_start is None or notice_end is None:
+            raise ValidationError({"notice_start": [NEEDS_NOTICE_DATES]})
+        if notice_start < today:
+            raise ValidationError({"notice_start": ["公示开始日期不能早于今天。"]})
+        if notice_end < notice_start:
+            raise ValidationError({"notice_end": ["公示结束日期不能早于开始日期。"]})
+        nomination.notice_start, nomination.notice_end = notice_start, notice_end
+        fields += ["notice_start", "notice_end"]
+        data.update(notice_start=notice_start.isoformat(), notice_end=notice_end.isoformat())
+    elif to == NominationStatus.APPROVED:
+        if not today > nomination.notice_end:
+            raise ValidationError({"status": [NOTICE_NOT_OVER]})
+        nomination.honour = honour_create(
+            title=nomination.title, year=nomination.campaign.year, actor=actor, member=nomination.member,
+            collective_name=nomination.collective_name, organization=nomination.organization,
+            notes=f"经{nomination.campaign.name}推荐评选批准。")
+        fields.append("honour")
+        data["honour"] = nomination.honour.pk
+    if reason:
+        data["reason"] = reason
+    nomination.status = to
+    nomination.save(update_fields=fields)
+    audit_record(actor=actor, action="nomination.transition", target=nomination, data=data)
+    return nomination
+
+
+@transaction.atomic
+def nomination_record_objection(*, nomination: Nomination, text: str, actor=None, date=None) -> NominationObjection:
+    """An objection received during the public notice, audited."""
+    if not (text or "").strip():
+        raise ValidationError({"text": ["请填写异议内容。"]})
+    nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)
+    if nomination.status != NominationStatus.NOTICE:
+        raise ValidationError({"status": ["只能在公示期间记录异议。"]})
+    objection = NominationObjection.objects.create(nomination=nomination, text=text.strip(),
+                                                   recorded_by=_user(actor), date=date or _today())
+    audit_record(actor=actor, action="nomination.objection", target=nomination,
+                 data={"objection": objection.pk, "date": objection.date.isoformat()})
+    return objection

@@ -842,6 +842,115 @@ ENTRIES.update({
 })
 
 
+def nomination_objects(tree, users, member) -> dict:
+    """A draft nomination of 朝阳's member in an open campaign (朝阳 has places left)."""
+    from apps.honours.models import HonourTitle, Nomination, NominationCampaign, NominationQuota
+    from apps.honours.titles import seed_titles
+
+    seed_titles(HonourTitle)
+    worker = HonourTitle.objects.get(code="beijing_advanced_worker")
+    today = dt.date.today()
+    campaign = NominationCampaign.objects.create(year=today.year, name="朝阳测试评选", opens_on=today - dt.timedelta(days=5),
+                                                 closes_on=today + dt.timedelta(days=5))
+    campaign.titles.set([worker])
+    NominationQuota.objects.create(campaign=campaign, organization=tree.chaoyang, quota=5)
+    nomination = Nomination.objects.create(campaign=campaign, title=worker, organization=tree.chaoyang, member=member,
+                                           deed_summary="朝阳事迹", submitted_by=users["chaoyang"])
+    return {Nomination: nomination}
+
+
+FOREIGN_OBJECT_MAKERS.append(nomination_objects)
+
+
+def _nomination(w: World):
+    from apps.honours.models import Nomination
+
+    return w.objects[Nomination]
+
+
+def check_nomination_list(url: str) -> Callable:
+    """Outsiders never list 朝阳's nomination nor nominate 朝阳's member; 朝阳's own admin nominates."""
+
+    def check(w: World) -> None:
+        from apps.honours.models import Nomination
+
+        marker = lambda w: f'"id":{_nomination(w).pk},'  # noqa: E731
+        check_org_list(w, url, marker)(w)
+        check_org_list(w, url + "?status=draft", marker)(w)
+        nomination = _nomination(w)
+        payload = {"campaign": nomination.campaign_id, "title": "beijing_advanced_worker", "deed_summary": "事迹",
+                   "member": make_member(w.tree.chaoyang, name="朝阳新人").pk}
+        count = Nomination._base_manager.count()
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), url, payload)
+            assert response.status_code in (400, 403, 404) or is_login_redirect(response), (key, response.status_code)
+        assert Nomination._base_manager.count() == count, "an outsider nominated"
+        control = csrf_post(w.client("chaoyang"), url, payload)
+        assert control.status_code == 201, control.content[:300]
+    return check
+
+
+def check_nomination_post(suffix: str, payload: dict, *, perm: str, control: str, status: str = "draft",
+                          **fields) -> Callable:
+    """A cascade step on 朝阳's nomination (first put in ``status``): refused to outsiders — a 404
+    for every staff outsider holding ``perm`` — with nothing changed or audited; then ``control``'s
+    same POST succeeds (so the URL was right)."""
+
+    def check(w: World) -> None:
+        from apps.honours.models import Nomination
+
+        nomination = _nomination(w)
+        Nomination._base_manager.filter(pk=nomination.pk).update(status=status, **fields)
+        url = f"/api/v1/nominations/{nomination.pk}/{suffix}"
+        before = state(nomination)
+        logs = AuditLog._base_manager.filter(action__startswith="nomination.").count()
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), url, payload)
+            assert refused(response), (key, url, response.status_code)
+            if key in STAFF_OUTSIDERS and w.users[key].has_perm(perm):
+                assert response.status_code == 404, (key, url, response.status_code)
+        assert state(nomination) == before, "an outsider moved it"
+        assert AuditLog._base_manager.filter(action__startswith="nomination.").count() == logs
+        response = csrf_post(w.client(control), url, payload)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    return check
+
+
+def _nomination_entries() -> dict:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    start, past = today + dt.timedelta(days=1), today - dt.timedelta(days=10)  # a day's margin either side
+    review = "honours.change_nomination"
+    steps = {  # action: (payload, keywords for check_nomination_post)
+        "submit": ({}, {"perm": "honours.add_nomination", "control": "chaoyang"}),
+        "review": ({"result": "return", "reason": "材料不全"},
+                   {"perm": review, "control": "municipal", "status": "recommended"}),
+        "notice": ({"notice_start": start.isoformat(), "notice_end": (start + dt.timedelta(days=7)).isoformat()},
+                   {"perm": review, "control": "municipal", "status": "initial_approved"}),
+        "objection": ({"text": "事迹有出入"}, {"perm": review, "control": "municipal", "status": "notice",
+                                              "notice_start": past, "notice_end": past}),
+        "decide": ({"decision": "approve"}, {"perm": review, "control": "municipal", "status": "notice",
+                                             "notice_start": past, "notice_end": past}),
+    }
+    base = "api/v1/^nominations/(?P<pk>[^/.]+)/"
+    entries = {
+        "api/v1/^nominations/$": check_nomination_list("/api/v1/nominations/"),
+        r"api/v1/^nominations\.(?P<format>[a-z0-9]+)/?$": check_nomination_list("/api/v1/nominations.json"),
+        base + "$": check_detail(lambda w: f"/api/v1/nominations/{_nomination(w).pk}/", obj_for=_nomination),
+        r"api/v1/^nominations/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_detail(
+            lambda w: f"/api/v1/nominations/{_nomination(w).pk}.json", obj_for=_nomination),
+    }
+    for name, (payload, keywords) in steps.items():
+        entries[f"{base}{name}/$"] = check_nomination_post(f"{name}/", payload, **keywords)
+        entries[base + name + r"\.(?P<format>[a-z0-9]+)/?$"] = check_nomination_post(f"{name}.json", payload,
+                                                                                        **keywords)
+    return entries
+
+
+ENTRIES.update(_nomination_entries())
+
+
 def check_job_download(world: World) -> None:
     from django.core.files.base import ContentFile
 

@@ -6,7 +6,7 @@ from apps.core.api import ScopedSlugRelatedField
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
-from ..models import Honour, HonourTitle
+from ..models import Honour, HonourTitle, Nomination, NominationCampaign
 
 
 class HonourSerializer(serializers.ModelSerializer):
@@ -41,3 +41,55 @@ class HonourWriteSerializer(serializers.Serializer):
     organization = ScopedSlugRelatedField(slug_field="code", model=Organization, required=False, allow_null=True,
                                           default=None, help_text="集体称号的所属单位编码")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    """Read side: the nominee by name and masked ID only."""
+
+    title = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    title_name = serializers.CharField(source="title.name", read_only=True)
+    member_name = serializers.CharField(source="member.name", read_only=True, default=None)
+    member_id_number = serializers.CharField(source="member.id_number_masked", read_only=True, default=None)
+    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Nomination
+        fields = ("id", "campaign", "title", "title_name", "member", "member_name", "member_id_number",
+                  "collective_name", "organization", "organization_name", "deed_summary", "status",
+                  "return_reason", "notice_start", "notice_end", "honour", "submitted_at")
+        read_only_fields = fields
+
+
+class NominationWriteSerializer(serializers.Serializer):
+    """Shapes only: ``nomination_submit`` checks window, title, holder, scope, quota and uniqueness."""
+
+    campaign = serializers.PrimaryKeyRelatedField(queryset=NominationCampaign.objects.all())
+    title = serializers.SlugRelatedField(slug_field="code", queryset=HonourTitle.objects.all())
+    member = ScopedSlugRelatedField(slug_field="id", model=Member, required=False, allow_null=True, default=None)
+    collective_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    organization = ScopedSlugRelatedField(slug_field="code", model=Organization, required=False, allow_null=True,
+                                          default=None, help_text="集体称号的推荐单位编码")
+    deed_summary = serializers.CharField()
+
+
+class NominationReviewSerializer(serializers.Serializer):
+    """市级初审: pass, or return to the unit with a reason."""
+
+    result = serializers.ChoiceField(choices=[("pass", "初审通过"), ("return", "退回")])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NominationNoticeSerializer(serializers.Serializer):
+    notice_start = serializers.DateField()
+    notice_end = serializers.DateField()
+
+
+class NominationDecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "批准"), ("reject", "不予通过")])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NominationObjectionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    date = serializers.DateField(required=False, allow_null=True, default=None)

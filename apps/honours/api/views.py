@@ -4,17 +4,27 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin
 from apps.members.api.views import as_drf_error
 from apps.organizations.models import Organization
 
-from ..enums import HonourStatus, TitleLevel
-from ..models import Honour
+from ..enums import HonourStatus, NominationStatus, TitleLevel
+from ..models import Honour, Nomination
 from ..selectors import honour_roll
-from ..services import honour_create
-from .serializers import HonourSerializer, HonourWriteSerializer
+from ..services import honour_create, nomination_record_objection, nomination_submit, nomination_transition
+from .serializers import (
+    HonourSerializer,
+    HonourWriteSerializer,
+    NominationDecideSerializer,
+    NominationNoticeSerializer,
+    NominationObjectionSerializer,
+    NominationReviewSerializer,
+    NominationSerializer,
+    NominationWriteSerializer,
+)
 
 
 class HonourFilter(django_filters.FilterSet):
@@ -66,3 +76,107 @@ class HonourViewSet(
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response(HonourSerializer(honour).data, status=status.HTTP_201_CREATED)
+
+
+class NominationFilter(django_filters.FilterSet):
+    campaign = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=NominationStatus.choices)
+
+    class Meta:
+        model = Nomination
+        fields = ()
+
+
+REVIEW = "honours.change_nomination"  # the municipal admin's role only
+
+
+class NominationViewSet(
+    ScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Nominations of the acting subtree and their review cascade. Units create and submit
+    (基层推荐); the municipal admin reviews, puts on notice and decides. Outside the scope is a 404."""
+
+    model = Nomination
+    serializer_class = NominationSerializer
+    filterset_class = NominationFilter
+    http_method_names = ["get", "post", "head", "options"]
+    action_permissions = {
+        "submit": "honours.add_nomination",
+        "review": REVIEW,
+        "notice": REVIEW,
+        "objection": REVIEW,
+        "decide": REVIEW,
+    }
+
+    def get_queryset(self):
+        return Nomination.objects.select_related("title", "member", "organization").order_by(
+            "campaign_id", "organization__path", "id")
+
+    def _move(self, request, to: str, **kwargs):
+        nomination = self.get_object()
+        try:
+            nomination = nomination_transition(nomination=nomination, to=to, actor=request.user, **kwargs)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(NominationSerializer(nomination).data)
+
+    @extend_schema(request=NominationWriteSerializer, responses=NominationSerializer)
+    def create(self, request, *args, **kwargs):
+        data = NominationWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            nomination = nomination_submit(actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None, **kwargs):
+        """基层推荐: the unit sends its draft (or a returned nomination, corrected) to the city."""
+        return self._move(request, NominationStatus.RECOMMENDED)
+
+    @extend_schema(request=NominationReviewSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None, **kwargs):
+        """市级初审: pass, or return to the unit (a reason is required)."""
+        data = NominationReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        passed = data.validated_data["result"] == "pass"
+        return self._move(request, NominationStatus.INITIAL_APPROVED if passed else NominationStatus.RETURNED,
+                          reason=data.validated_data["reason"])
+
+    @extend_schema(request=NominationNoticeSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def notice(self, request, pk=None, **kwargs):
+        """公示: put the nomination on public notice between two dates."""
+        data = NominationNoticeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._move(request, NominationStatus.NOTICE, **data.validated_data)
+
+    @extend_schema(request=NominationObjectionSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def objection(self, request, pk=None, **kwargs):
+        """Record an objection received during the notice."""
+        nomination = self.get_object()
+        data = NominationObjectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            nomination_record_objection(nomination=nomination, actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(NominationSerializer(nomination).data)
+
+    @extend_schema(request=NominationDecideSerializer, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None, **kwargs):
+        """Approve (after the notice has ended; the honour goes on the roll) or reject."""
+        data = NominationDecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        approve = data.validated_data["decision"] == "approve"
+        return self._move(request, NominationStatus.APPROVED if approve else NominationStatus.REJECTED,
+                          reason=data.validated_data["reason"])

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin
+from apps.core.api import ScopedAPIMixin, as_drf_error  # noqa: F401 (re-exported for apps.honours)
 from apps.organizations.models import Organization
 
 from ..enums import EmploymentType, Gender, MemberStatus
@@ -56,10 +56,6 @@ class MemberFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         by_id = id_number_filter(value)
         return queryset.filter(by_id) if by_id is not None else queryset.filter(name__icontains=value.strip())
-
-
-def as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class MemberViewSet(

@@ -7,7 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin
+from apps.core.api import ScopedAPIMixin, as_drf_error
 
 from ..models import Cluster, Organization
 from ..services import organization_create, organization_update
@@ -30,10 +30,6 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_within(self, queryset, name, value):
         root = Organization.objects.filter(code=value).first()  # scoped: outside → nothing
         return queryset.filter(path__startswith=root.path) if root else queryset.none()
-
-
-def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class OrganizationViewSet(
@@ -68,7 +64,7 @@ class OrganizationViewSet(
         try:
             org = organization_create(actor=request.user, **data.validated_data)
         except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
@@ -79,7 +75,7 @@ class OrganizationViewSet(
         try:
             org = organization_update(organization=org, actor=request.user, **data.validated_data)
         except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(OrganizationSerializer(org).data)
 
 

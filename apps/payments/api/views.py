@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from apps.accounts.acting import acting_organization
 from apps.accounts.middleware import LOGIN_AT
-from apps.core.api import ScopedAPIMixin
+from apps.core.api import ScopedAPIMixin, as_drf_error
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -36,10 +36,7 @@ XLSX_RESPONSE = {(200, "application/vnd.openxmlformats-officedocument.spreadshee
 MAKER = "payments.change_paymentbatch"
 
 
-def drf_error(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc))
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+drf_error = as_drf_error
 
 
 class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
