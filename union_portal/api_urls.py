@@ -5,7 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import MeView, TokenView
 from apps.core.api_views import JobViewSet
-from apps.honours.api.views import HonourViewSet, NominationViewSet
+from apps.honours.api.allowances import AllowanceScheduleViewSet
+from apps.honours.api.views import HonourViewSet, NominationCampaignViewSet, NominationViewSet
 from apps.members.api.views import MemberViewSet
 from apps.organizations.api.views import ClusterViewSet, OrganizationViewSet
 from apps.payments.api.views import PaymentBatchViewSet
@@ -19,6 +20,8 @@ router.register("members", MemberViewSet, basename="member")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("honours", HonourViewSet, basename="honour")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("nomination-campaigns", NominationCampaignViewSet, basename="nomination-campaign")
+router.register("allowance-schedules", AllowanceScheduleViewSet, basename="allowance-schedule")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

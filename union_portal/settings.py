@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "apps.core.enums.JobStatus",
         "MemberStatusEnum": "apps.members.enums.MemberStatus",
         "HonourStatusEnum": "apps.honours.enums.HonourStatus",
+        "AllowanceKindEnum": "apps.honours.allowance_models.AllowanceKind",
     },
 }
 

@@ -43,6 +43,7 @@ _HONOURS_KEEPER = (
     | crud("honours.nominationcampaign", add=True, change=True)
     | crud("honours.nominationquota", add=True, change=True)
     | crud("honours.nomination", change=True)  # reviews, notices and decides (nomination_transition)
+    | crud("honours.allowanceschedule", add=True, change=True)  # allowance schedules; change = generate a batch
 )
 # Units see their subtree's honours and nominate within their quota (nomination_submit).
 _HONOURS_VIEWER = (

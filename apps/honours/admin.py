@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_base import ScopedAdmin
 
-from . import services
+from . import admin_nominations, services  # noqa: F401  (registers the nomination admins)
 from .enums import HonourStatus
 from .models import Activity, Honour, HonourTitle
 
@@ -125,3 +125,4 @@ class ActivityAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # the participants (the form's m2m)
+from . import admin_allowances  # noqa: E402,F401

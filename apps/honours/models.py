@@ -210,6 +210,30 @@ class Nomination(ScopedModelMixin, models.Model):
         return f"{self.member.name if self.member_id else self.collective_name} · {self.title.name}"
 
 
+class NominationMaterial(ScopedModelMixin, models.Model):
+    """A supporting document of a nomination (PDF or DOCX, checked by content, at most 10 MB)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="materials",
+                                   verbose_name=_("推荐"))
+    file = models.FileField(_("文件"), upload_to="nominations/%Y/")
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=8, choices=[("pdf", "PDF"), ("docx", "DOCX")])
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedManager(path="nomination__organization__path")
+
+    class Meta:
+        verbose_name = _("推荐材料")
+        verbose_name_plural = _("推荐材料")
+        ordering = ["nomination_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class NominationObjection(ScopedModelMixin, models.Model):
     """An objection received while a nomination is on public notice (公示)."""
 
@@ -230,3 +254,4 @@ class NominationObjection(ScopedModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination} · {self.date:%Y-%m-%d}"
+from .allowance_models import *  # noqa: E402,F401,F403

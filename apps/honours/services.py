@@ -277,3 +277,92 @@ def nomination_record_objection(*, nomination: Nomination, text: str, actor=None
     audit_record(actor=actor, action="nomination.objection", target=nomination,
                  data={"objection": objection.pk, "date": objection.date.isoformat()})
     return objection
+
+
+@transaction.atomic
+def campaign_save(*, campaign: NominationCampaign, actor=None, titles=None) -> NominationCampaign:
+    """Create or edit a nomination campaign (city-wide data, the municipal admin's), audited."""
+    if campaign.opens_on and campaign.closes_on and campaign.closes_on < campaign.opens_on:
+        raise ValidationError({"closes_on": ["截止推荐日期不能早于开始推荐日期。"]})
+    created = campaign.pk is None
+    campaign.save()
+    if titles is not None:
+        campaign.titles.set(titles)
+    audit_record(actor=actor, action="nomination_campaign.create" if created else "nomination_campaign.update",
+                 target=campaign, data={"year": campaign.year, "name": campaign.name})
+    return campaign
+
+
+def campaign_quota_summary(*, campaign: NominationCampaign, organization: Organization | None) -> dict | None:
+    """A unit's quota in a campaign: places, used and left (None when it has none)."""
+    if organization is None:
+        return None
+    row = NominationQuota.objects.filter(campaign=campaign, organization=organization).first()
+    if row is None:
+        return None
+    used = quota_used(campaign=campaign, organization=organization)
+    return {"quota": row.quota, "used": used, "left": max(row.quota - used, 0)}
+
+
+@transaction.atomic
+def quota_save(*, quota: NominationQuota, actor=None) -> NominationQuota:
+    """Set a unit's places in a campaign (the municipal admin), audited."""
+    if not quota.organization.is_grassroots:
+        raise ValidationError({"organization": ["推荐名额只能分配给基层工会。"]})
+    if not in_scope(quota.organization.path):
+        raise ValidationError({"organization": ["单位不在您的管理范围内。"]})
+    created = quota.pk is None
+    quota.save()
+    audit_record(actor=actor, action="nomination_quota.create" if created else "nomination_quota.update",
+                 target=quota, data={"campaign": quota.campaign_id, "quota": quota.quota})
+    return quota
+
+
+MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+MATERIAL_BAD_TYPE = "只能上传 PDF 或 Word（.docx）文件。"
+
+
+def _sniff_material(upload) -> str:
+    """The file's type by its content, not its name: a PDF starts with ``%PDF-``; a DOCX is
+    a zip archive holding ``word/document.xml``."""
+    import zipfile
+
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            pass
+        finally:
+            upload.seek(0)
+    raise ValidationError({"file": [MATERIAL_BAD_TYPE]})
+
+
+MATERIAL_STATUSES = (NominationStatus.DRAFT, NominationStatus.RETURNED)
+
+
+@transaction.atomic
+def material_add(*, nomination: Nomination, upload, actor=None):
+    """Attach a supporting document to a draft or returned nomination, audited."""
+    from .models import NominationMaterial
+
+    if upload.size > MATERIAL_MAX_BYTES:
+        raise ValidationError({"file": ["文件不能超过 10 MB。"]})
+    kind = _sniff_material(upload)
+    nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)  # scoped
+    if nomination.status not in MATERIAL_STATUSES:
+        raise ValidationError({"status": ["只能为草稿或被退回的推荐上传材料。"]})
+    name = (getattr(upload, "name", "") or f"material.{kind}").rsplit("/", 1)[-1][:200]
+    material = NominationMaterial(nomination=nomination, name=name, kind=kind, size=upload.size,
+                                  uploaded_by=_user(actor))
+    material.file.save(f"{nomination.pk}.{kind}", upload, save=False)
+    material.save()
+    audit_record(actor=actor, action="nomination.material", target=nomination,
+                 data={"material": material.pk, "kind": kind, "size": material.size})
+    return material

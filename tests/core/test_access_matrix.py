@@ -856,7 +856,7 @@ def nomination_objects(tree, users, member) -> dict:
     NominationQuota.objects.create(campaign=campaign, organization=tree.chaoyang, quota=5)
     nomination = Nomination.objects.create(campaign=campaign, title=worker, organization=tree.chaoyang, member=member,
                                            deed_summary="朝阳事迹", submitted_by=users["chaoyang"])
-    return {Nomination: nomination}
+    return {Nomination: nomination, NominationCampaign: campaign}
 
 
 FOREIGN_OBJECT_MAKERS.append(nomination_objects)
@@ -949,6 +949,288 @@ def _nomination_entries() -> dict:
 
 
 ENTRIES.update(_nomination_entries())
+
+
+def form_post(client: Client, url: str, payload: dict):
+    client.get("/")
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post(url, data=payload, HTTP_X_CSRFTOKEN=token)
+
+
+def check_admin_nomination_step(suffix: str, payload: dict, *, perm: str, control: str, status: str,
+                                to: str, **fields) -> Callable:
+    """An admin detail button on 朝阳's nomination: a 404 for staff outsiders holding ``perm``
+    (refused for all), nothing changed or audited; ``control``'s POST moves it to ``to``."""
+
+    def check(w: World) -> None:
+        from apps.honours.models import Nomination
+
+        nomination = _nomination(w)
+        Nomination._base_manager.filter(pk=nomination.pk).update(status=status, **fields)
+        url = admin_url(Nomination, "change", nomination.pk).removesuffix("change/") + suffix
+        before = state(nomination)
+        logs = AuditLog._base_manager.filter(action__startswith="nomination.").count()
+        for key in OUTSIDERS:
+            client = w.client(key)
+            for response in (client.get(url), form_post(client, url, payload)):
+                assert refused(response), (key, url, response.status_code)
+                if key in STAFF_OUTSIDERS and w.users[key].has_perm(perm):
+                    assert response.status_code == 404, (key, url, response.status_code)
+        assert state(nomination) == before, "an outsider moved it"
+        assert AuditLog._base_manager.filter(action__startswith="nomination.").count() == logs
+        client = w.client(control)
+        assert client.get(url).status_code == 200, f"control must open {url}"
+        response = form_post(client, url, payload)
+        assert response.status_code == 302, (url, response.status_code, response.content[:500])
+        assert fresh(nomination).status == to
+    return check
+
+
+def _admin_nomination_entries() -> dict:
+    from django.utils import timezone
+
+    start, past = timezone.localdate() + dt.timedelta(days=1), timezone.localdate() - dt.timedelta(days=10)
+    review = "honours.change_nomination"
+    base = "admin/honours/nomination/<path:object_id>/"
+    steps = {
+        "submit/": ({}, dict(perm="honours.add_nomination", control="chaoyang", status="draft", to="recommended")),
+        "review-pass/": ({}, dict(perm=review, control="municipal", status="recommended", to="initial_approved")),
+        "return/": ({"reason": "材料不全"}, dict(perm=review, control="municipal", status="recommended",
+                                              to="returned")),
+        "notice/": ({"notice_start": start.isoformat(), "notice_end": (start + dt.timedelta(days=7)).isoformat()},
+                    dict(perm=review, control="municipal", status="initial_approved", to="notice")),
+        "decide/": ({"decision": "approve"}, dict(perm=review, control="municipal", status="notice",
+                                                  notice_start=past, notice_end=past, to="approved")),
+    }
+    return {base + suffix: check_admin_nomination_step(suffix, payload, **kw) for suffix, (payload, kw) in steps.items()}
+
+
+ENTRIES.update(_admin_nomination_entries())
+
+
+def check_material_upload(suffix: str) -> Callable:
+    """Uploading a document to 朝阳's nomination: refused to every outsider (a 404 for staff
+    holding the permission), nothing stored; 朝阳's admin uploads."""
+
+    def check(w: World) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from apps.honours.models import NominationMaterial
+
+        url = f"/api/v1/nominations/{_nomination(w).pk}/{suffix}"
+
+        def upload(client):
+            client.get("/")
+            token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+            return client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")},
+                               HTTP_X_CSRFTOKEN=token)
+
+        for key in OUTSIDERS:
+            response = upload(w.client(key))
+            assert refused(response), (key, url, response.status_code)
+            if key in STAFF_OUTSIDERS and w.users[key].has_perm("honours.add_nomination"):
+                assert response.status_code == 404, (key, url, response.status_code)
+        assert NominationMaterial._base_manager.count() == 0, "an outsider uploaded"
+        response = upload(w.client("chaoyang"))
+        assert response.status_code == 201, response.content[:300]
+    return check
+
+
+ENTRIES.update({
+    "api/v1/^nominations/(?P<pk>[^/.]+)/materials/$": check_material_upload("materials/"),
+    r"api/v1/^nominations/(?P<pk>[^/.]+)/materials\.(?P<format>[a-z0-9]+)/?$": check_material_upload(
+        "materials.json"),
+})
+
+
+def _campaign(w: World):
+    from apps.honours.models import NominationCampaign
+
+    return w.objects[NominationCampaign]
+
+
+def check_campaign_page(w: World) -> None:
+    """The campaign page never shows outsiders 朝阳's quota row nor its nominee; 朝阳's admin
+    sees both, the municipal admin sees 朝阳's row."""
+    url = f"/honours/campaigns/{_campaign(w).pk}/"
+    name = w.objects[Member].name
+    assert name in w.client("chaoyang").get(url).content.decode(), "the owner must see its nominee"
+    check_org_list(w, url, lambda w: w.tree.chaoyang.name)(w)
+    for key in OUTSIDERS:
+        assert name not in w.client(key).get(url).content.decode(), key
+
+
+def check_notice_page(w: World) -> None:
+    """Public by design (a 公示): anyone sees a nominee on notice by name, unit and title —
+    never the ID number (full or masked) — and nothing not on notice."""
+    from apps.honours.models import Nomination
+
+    nomination = _nomination(w)
+    member = w.objects[Member]
+    url = f"/honours/notice/{_campaign(w).pk}/"
+    for key in OUTSIDERS:
+        assert member.name not in w.client(key).get(url).content.decode(), key  # a draft: not shown
+    today = dt.date.today()
+    Nomination._base_manager.filter(pk=nomination.pk).update(status="notice", notice_start=today,
+                                                             notice_end=today + dt.timedelta(days=7))
+    for client in [w.client(key) for key in OUTSIDERS] + [Client()]:
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code == 200 and member.name in body
+        assert member.id_number not in body and member.id_number_masked not in body
+
+
+def check_campaign_api(url_for: Callable[[World], str], *, many: bool) -> Callable:
+    """Campaigns are city-wide, but the quota shown is only ever the acting unit's own: no
+    outsider sees 朝阳's places (its own ``my_quota`` is null), nor creates or edits one;
+    朝阳's admin sees its 5 places with 1 used, the municipal admin edits."""
+
+    def check(w: World) -> None:
+        campaign = _campaign(w)
+        url = url_for(w)
+
+        def row(response):
+            data = response.json()
+            rows = data["results"] if many else [data]
+            return next(r for r in rows if r["id"] == campaign.pk)
+
+        assert row(w.client("chaoyang").get(url))["my_quota"] == {"quota": 5, "used": 1, "left": 4}
+        before = state(campaign)
+        for key in OUTSIDERS:
+            client = w.client(key)
+            response = client.get(url)
+            if response.status_code == 200:
+                assert row(response)["my_quota"] is None, key
+            else:
+                assert refused(response), (key, response.status_code)
+            if many:
+                r = csrf_post(client, url, {"year": 2030, "name": "越权评选", "titles": [], "opens_on": "2030-01-01",
+                                            "closes_on": "2030-02-01"})
+            else:
+                client.get("/")
+                r = client.patch(url, data=json.dumps({"name": "改名"}), content_type="application/json",
+                                 HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value if "csrftoken" in client.cookies
+                                 else "")
+            assert refused(r), (key, url, r.status_code)
+        assert state(campaign) == before
+        if not many:
+            municipal = w.client("municipal")
+            municipal.get("/")
+            r = municipal.patch(url, data=json.dumps({"name": "朝阳测试评选（改）"}), content_type="application/json",
+                                HTTP_X_CSRFTOKEN=municipal.cookies["csrftoken"].value)
+            assert r.status_code == 200, r.content[:300]
+    return check
+
+
+ENTRIES.update({
+    "honours/campaigns/<int:pk>/": lambda w: check_campaign_page(w),
+    "honours/notice/<int:pk>/": lambda w: check_notice_page(w),
+    "api/v1/^nomination-campaigns/$": check_campaign_api(lambda w: "/api/v1/nomination-campaigns/", many=True),
+    r"api/v1/^nomination-campaigns\.(?P<format>[a-z0-9]+)/?$": check_campaign_api(
+        lambda w: "/api/v1/nomination-campaigns.json", many=True),
+    "api/v1/^nomination-campaigns/(?P<pk>[^/.]+)/$": check_campaign_api(
+        lambda w: f"/api/v1/nomination-campaigns/{_campaign(w).pk}/", many=False),
+    r"api/v1/^nomination-campaigns/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": check_campaign_api(
+        lambda w: f"/api/v1/nomination-campaigns/{_campaign(w).pk}.json", many=False),
+})
+
+
+# --- allowance schedules (global, municipal only; like the honour titles) ---
+
+
+def allowance_objects(tree, users, member) -> dict:
+    """A city-wide allowance schedule: only the municipal admin's role may see it (a 404 or
+    403 for everyone else); it pays the municipal level, which 朝阳's member holds."""
+    from apps.honours.allowance_models import AllowanceSchedule
+    from apps.honours.allowances import allowance_schedule_create
+
+    schedule = allowance_schedule_create(name="劳模春节慰问", kind="spring_festival",
+                                         rates={"national": "2000.00", "municipal": "1000.00"},
+                                         actor=users["municipal"])
+    return {AllowanceSchedule: schedule}
+
+
+FOREIGN_OBJECT_MAKERS.append(allowance_objects)
+
+
+def _schedule(w: World):
+    from apps.honours.allowance_models import AllowanceSchedule
+
+    return w.objects[AllowanceSchedule]
+
+
+def check_allowance_get(url_for: Callable[[World], str], marker: Callable[[World], str] | None = None) -> Callable:
+    """Refused (403/404/log in) to every outsider, with nothing of the schedule in the answer;
+    the municipal control opens it."""
+
+    def check(w: World) -> None:
+        url = url_for(w)
+        control = w.client("municipal").get(url)
+        assert control.status_code == 200, (url, control.status_code, control.content[:300])
+        text = marker(w) if marker else None
+        if text:
+            assert text in control.content.decode(), "control must see it"
+        for key in OUTSIDERS:
+            response = w.client(key).get(url)
+            assert refused(response), (key, url, response.status_code)
+            if text:
+                assert text not in response.content.decode(), (key, url)
+    return check
+
+
+def check_allowance_post(url_for: Callable[[World], str], payload: dict, *, ok=(201,)) -> Callable:
+    """A POST refused to every outsider with nothing created (schedules, runs, batches); the
+    municipal control's same POST gets through."""
+
+    def check(w: World) -> None:
+        from apps.honours.allowance_models import AllowanceRun, AllowanceSchedule
+        from apps.payments.models import PaymentBatch
+
+        url = url_for(w)
+        counts = lambda: (AllowanceSchedule._base_manager.count(), AllowanceRun._base_manager.count(),  # noqa: E731
+                          PaymentBatch._base_manager.count())
+        before = counts()
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), url, payload)
+            assert refused(response), (key, url, response.status_code)
+        assert counts() == before, "an outsider created something"
+        control = csrf_post(w.client("municipal"), url, payload)
+        assert control.status_code in ok, (url, control.status_code, control.content[:300])
+    return check
+
+
+def _allowance_entries() -> dict:
+    from apps.honours.allowance_models import AllowanceSchedule
+
+    fmt = r"\.(?P<format>[a-z0-9]+)/?$"
+    base = "api/v1/^allowance-schedules/(?P<pk>[^/.]+)/"
+    name = lambda w: _schedule(w).name  # noqa: E731
+    detail = lambda suffix: lambda w: f"/api/v1/allowance-schedules/{_schedule(w).pk}/{suffix}"  # noqa: E731
+    create = {"name": "新标准", "kind": "bonus", "rates": [{"level": "national", "amount": "500.00"}]}
+
+    def listing(url):
+        return lambda w: (check_allowance_get(lambda w: url, name)(w),
+                          check_allowance_post(lambda w: url, create)(w))
+
+    return {
+        "api/v1/^allowance-schedules/$": listing("/api/v1/allowance-schedules/"),
+        "api/v1/^allowance-schedules" + fmt: listing("/api/v1/allowance-schedules.json"),
+        base + "$": check_allowance_get(detail(""), name),
+        base[:-1] + fmt: check_allowance_get(lambda w: f"/api/v1/allowance-schedules/{_schedule(w).pk}.json", name),
+        base + "preview/$": check_allowance_get(lambda w: detail("preview/")(w) + "?period=2026"),
+        base + "preview" + fmt: check_allowance_get(lambda w: detail("preview.json")(w) + "?period=2026"),
+        base + "generate-batch/$": check_allowance_post(detail("generate-batch/"), {"period": "2026-春节"}),
+        base + "generate-batch" + fmt: check_allowance_post(detail("generate-batch.json"), {"period": "2026-春节"}),
+        "api/v1/^allowance-schedules/report/$": check_allowance_get(
+            lambda w: "/api/v1/allowance-schedules/report/?year=2026"),
+        "api/v1/^allowance-schedules/report" + fmt: check_allowance_get(
+            lambda w: "/api/v1/allowance-schedules/report.json?year=2026"),
+        "admin/honours/allowanceschedule/<path:object_id>/generate-batch/": (
+            lambda w: check_admin_object(w, AllowanceSchedule, "generate_batch")),
+    }
+
+
+ENTRIES.update(_allowance_entries())
 
 
 def check_job_download(world: World) -> None:

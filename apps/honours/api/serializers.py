@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api import ScopedSlugRelatedField
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
-from ..models import Honour, HonourTitle, Nomination, NominationCampaign
+from ..models import Honour, HonourTitle, Nomination, NominationCampaign, NominationMaterial
+from ..services import campaign_quota_summary
 
 
 class HonourSerializer(serializers.ModelSerializer):
@@ -93,3 +95,48 @@ class NominationDecideSerializer(serializers.Serializer):
 class NominationObjectionSerializer(serializers.Serializer):
     text = serializers.CharField()
     date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class QuotaSummarySerializer(serializers.Serializer):
+    quota = serializers.IntegerField(help_text="名额")
+    used = serializers.IntegerField(help_text="已推荐")
+    left = serializers.IntegerField(help_text="剩余")
+
+
+class NominationCampaignSerializer(serializers.ModelSerializer):
+    """A campaign (city-wide) with the acting unit's own quota: places, used and left
+    (null when the unit has no places in it). Other units' quotas are never shown."""
+
+    titles = serializers.SlugRelatedField(slug_field="code", many=True, queryset=HonourTitle.objects.all())
+    my_quota = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NominationCampaign
+        fields = ("id", "year", "name", "titles", "opens_on", "closes_on", "my_quota")
+        read_only_fields = ("id", "my_quota")
+
+    @extend_schema_field(QuotaSummarySerializer(allow_null=True))
+    def get_my_quota(self, obj) -> dict | None:
+        from apps.accounts.acting import acting_organization
+
+        request = self.context.get("request")
+        unit = acting_organization(request.user) if request is not None else None
+        return campaign_quota_summary(campaign=obj, organization=unit)
+
+    def validate(self, attrs):
+        opens_on = attrs.get("opens_on", getattr(self.instance, "opens_on", None))
+        closes_on = attrs.get("closes_on", getattr(self.instance, "closes_on", None))
+        if opens_on and closes_on and closes_on < opens_on:
+            raise serializers.ValidationError({"closes_on": ["截止推荐日期不能早于开始推荐日期。"]})
+        return attrs
+
+
+class NominationMaterialSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NominationMaterial
+        fields = ("id", "nomination", "name", "kind", "size", "uploaded_at")
+        read_only_fields = fields
+
+
+class NominationMaterialUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF 或 DOCX，不超过 10 MB（按文件内容识别类型）")

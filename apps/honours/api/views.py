@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin
@@ -12,13 +13,23 @@ from apps.members.api.views import as_drf_error
 from apps.organizations.models import Organization
 
 from ..enums import HonourStatus, NominationStatus, TitleLevel
-from ..models import Honour, Nomination
+from ..models import Honour, Nomination, NominationCampaign
 from ..selectors import honour_roll
-from ..services import honour_create, nomination_record_objection, nomination_submit, nomination_transition
+from ..services import (
+    campaign_save,
+    material_add,
+    honour_create,
+    nomination_record_objection,
+    nomination_submit,
+    nomination_transition,
+)
 from .serializers import (
     HonourSerializer,
     HonourWriteSerializer,
+    NominationCampaignSerializer,
     NominationDecideSerializer,
+    NominationMaterialSerializer,
+    NominationMaterialUploadSerializer,
     NominationNoticeSerializer,
     NominationObjectionSerializer,
     NominationReviewSerializer,
@@ -110,6 +121,7 @@ class NominationViewSet(
         "notice": REVIEW,
         "objection": REVIEW,
         "decide": REVIEW,
+        "materials": "honours.add_nomination",
     }
 
     def get_queryset(self):
@@ -171,6 +183,21 @@ class NominationViewSet(
             raise as_drf_error(exc) from exc
         return Response(NominationSerializer(nomination).data)
 
+    @extend_schema(request={"multipart/form-data": NominationMaterialUploadSerializer},
+                   responses={201: NominationMaterialSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def materials(self, request, pk=None, **kwargs):
+        """Upload a supporting document (PDF or DOCX, checked by content; at most 10 MB) to a
+        draft or returned nomination."""
+        nomination = self.get_object()
+        data = NominationMaterialUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            material = material_add(nomination=nomination, upload=data.validated_data["file"], actor=request.user)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(NominationMaterialSerializer(material).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=NominationDecideSerializer, responses=NominationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None, **kwargs):
@@ -180,3 +207,39 @@ class NominationViewSet(
         approve = data.validated_data["decision"] == "approve"
         return self._move(request, NominationStatus.APPROVED if approve else NominationStatus.REJECTED,
                           reason=data.validated_data["reason"])
+
+
+class NominationCampaignViewSet(
+    ScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Nomination campaigns (city-wide): staff read them with their own unit's quota used
+    and left; only the municipal admin's role (add/change permissions) creates and edits."""
+
+    model = NominationCampaign
+    serializer_class = NominationCampaignSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return NominationCampaign.objects.prefetch_related("titles").order_by("-year", "-id")
+
+    def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        titles = data.pop("titles", None)
+        campaign = serializer.instance or NominationCampaign()
+        for field, value in data.items():
+            setattr(campaign, field, value)
+        try:
+            serializer.instance = campaign_save(campaign=campaign, actor=self.request.user, titles=titles)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)

@@ -1,0 +1,94 @@
+"""Staff admin for allowance schedules (municipal admin only; a 404 for anyone else).
+
+The "生成发放批次" button shows the preview (count, sum, by title) for a period, then a
+confirmed POST generates the payments batch and opens it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import action
+
+from apps.core.admin_base import ScopedAdmin
+from apps.core.audit import audit_record
+
+from . import allowances
+from .allowance_models import AllowanceRate, AllowanceRun, AllowanceSchedule
+
+SCHEDULE_VIEW = "honours.view_allowanceschedule"
+SCHEDULE_CHANGE = "honours.change_allowanceschedule"
+
+
+class AllowanceRateInline(TabularInline):
+    model = AllowanceRate
+    extra = 0
+    min_num = 1
+    fields = ("level", "amount")
+
+
+class AllowanceRunInline(TabularInline):
+    model = AllowanceRun
+    extra = 0
+    fields = ("period", "batch", "created_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AllowanceSchedule)
+class AllowanceScheduleAdmin(ScopedAdmin):
+    """City-wide data, like the honour titles: only the municipal admin's role sees it."""
+
+    list_display = ("name", "kind", "qualifies_on_roll_only", "active", "created_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    fields = ("name", "kind", "qualifies_on_roll_only", "active")
+    inlines = (AllowanceRateInline, AllowanceRunInline)
+    actions_detail = ("generate_batch",)
+
+    def get_object(self, request, object_id, from_field=None):
+        if not request.user.has_perm(SCHEDULE_VIEW):
+            raise Http404
+        return super().get_object(request, object_id, from_field)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retire a schedule with 启用 = off; its runs keep the history
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action=f"allowance_schedule.{'change' if change else 'create'}",
+                     target=obj, data={"kind": obj.kind})
+
+    @action(description=_("生成发放批次"), url_path="generate-batch", icon="payments")
+    def generate_batch(self, request, object_id):
+        schedule = self.get_object(request, object_id)  # a 404 for anyone but the municipal admin
+        if not request.user.has_perm(SCHEDULE_CHANGE):
+            raise PermissionDenied
+        period = (request.POST.get("period") or request.GET.get("period") or "").strip()
+        preview, error = None, None
+        if period:
+            try:
+                if request.method == "POST" and request.POST.get("confirm"):
+                    run = allowances.allowance_generate(schedule=schedule, period=period, actor=request.user)
+                    messages.success(request, f"已生成发放批次：{run.batch.item_count} 笔，共 {run.batch.total_amount} 元。")
+                    return HttpResponseRedirect(reverse("admin:payments_paymentbatch_change", args=[run.batch_id]))
+                preview = allowances.allowance_preview(schedule, period)
+            except ValidationError as exc:
+                error = "；".join(exc.messages)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("生成发放批次"),
+                   "schedule": schedule, "period": period, "preview": preview, "error": error}
+        response = TemplateResponse(request, "admin/honours/allowance_generate.html", context)
+        add_never_cache_headers(response)
+        return response

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "honours"
+
+urlpatterns = [
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("notice/<int:pk>/", views.campaign_notice, name="notice"),
+]

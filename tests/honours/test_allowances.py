@@ -1,0 +1,194 @@
+"""Allowance schedules: preview, batch generation through the payments service, the report."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.core.models import AuditLog
+from apps.core.scoping import scope, scopes_disabled
+from apps.honours.allowance_models import AllowanceRun
+from apps.honours.allowances import (
+    ALREADY_RUN,
+    allowance_generate,
+    allowance_preview,
+    allowance_report,
+    allowance_schedule_create,
+)
+from apps.honours.enums import HonourStatus
+from apps.honours.services import honour_change_status
+from apps.members.models import Member
+from apps.payments.models import PaymentBatch, PaymentItem
+from apps.payments.services import payment_batch_cancel
+from tests.conftest import login
+from tests.factories.members import make_member
+
+from .factories import make_honour
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/allowance-schedules/"
+
+
+def post(client, url, payload):
+    client.get("/")
+    return client.post(url, data=json.dumps(payload), content_type="application/json",
+                       HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+
+
+@pytest.fixture
+def roll(tree):
+    """海淀: a national holder who also holds a municipal medal (once, at the national rate);
+    朝阳: a municipal holder; a revoked one; a deceased one; a collective (never paid)."""
+    hd = make_member(tree.haidian, name="海淀劳模", branch=tree.haidian_school)
+    cy = make_member(tree.chaoyang, name="朝阳劳模")
+    revoked = make_member(tree.chaoyang, name="撤销者")
+    dead = make_member(tree.tsinghua, name="已故劳模")
+    make_honour(code="national_model_worker", year=2020, member=hd)
+    make_honour(code="capital_labour_medal", year=2016, member=hd)
+    make_honour(code="beijing_advanced_worker", year=2020, member=cy)
+    gone = make_honour(code="beijing_model_worker", year=2018, member=revoked)
+    died = make_honour(code="beijing_model_worker", year=2010, member=dead)
+    make_honour(code="beijing_model_collective", collective_name="数学组", organization=tree.haidian_school)
+    with scopes_disabled():
+        honour_change_status(honour=gone, to_status=HonourStatus.REVOKED)
+        honour_change_status(honour=died, to_status=HonourStatus.DECEASED)
+        Member._base_manager.filter(pk=dead.pk).update(status="deceased")
+    return {"hd": hd, "cy": cy}
+
+
+@pytest.fixture
+def schedule(users):
+    with scopes_disabled():
+        return allowance_schedule_create(name="劳模春节慰问", kind="spring_festival", actor=users["municipal"],
+                                         rates={"national": "2000", "municipal": "800.50"})
+
+
+@pytest.fixture
+def city(tree):
+    with scope(paths=[tree.root.path]):
+        yield
+
+
+def test_preview_counts_each_person_once_at_their_highest_level(roll, schedule, city):
+    preview = allowance_preview(schedule, "2026-春节")
+    assert (preview["count"], preview["sum"]) == (2, Decimal("2800.50"))
+    paid = {h.member_id: amount for h, amount in preview["entries"]}
+    assert paid == {roll["hd"].pk: Decimal("2000.00"), roll["cy"].pk: Decimal("800.50")}
+    assert [(r["title"], r["count"], r["sum"]) for r in preview["by_title"]] == [
+        ("全国劳动模范", 1, Decimal("2000.00")), ("北京市先进工作者", 1, Decimal("800.50"))]
+
+
+def test_a_level_without_a_rate_is_not_paid(roll, users, city):
+    national_only = allowance_schedule_create(name="全国劳模津贴", kind="honour_allowance", actor=users["municipal"],
+                                              rates={"national": "300"})
+    assert allowance_preview(national_only, "2026")["count"] == 1
+
+
+def test_generate_builds_the_batch_of_the_preview_and_links_back(roll, schedule, users, city):
+    preview = allowance_preview(schedule, "2026-春节")
+    run = allowance_generate(schedule=schedule, period="2026-春节", actor=users["municipal"])
+    batch = PaymentBatch.objects.get(pk=run.batch_id)
+    assert (batch.item_count, batch.total_amount, batch.purpose, batch.status) == (
+        preview["count"], preview["sum"], "festival_condolence", "draft")
+    assert batch.organization.depth == 1 and batch.source == run and run.schedule == schedule
+    assert sorted(PaymentItem.objects.filter(batch=batch).values_list("member_id", "amount")) == sorted(
+        (h.member_id, amount) for h, amount in preview["entries"])
+    assert AuditLog.objects.filter(action="allowance.generate", object_id=str(run.pk)).exists()
+
+
+def test_a_second_generate_for_the_period_is_refused(roll, schedule, users, city):
+    allowance_generate(schedule=schedule, period="2026-春节", actor=users["municipal"])
+    batches, items = PaymentBatch.objects.count(), PaymentItem.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        allowance_generate(schedule=schedule, period="2026-春节", actor=users["municipal"])
+    assert ALREADY_RUN in exc.value.messages
+    assert (PaymentBatch.objects.count(), PaymentItem.objects.count()) == (batches, items)
+    assert AllowanceRun.objects.count() == 1
+    allowance_generate(schedule=schedule, period="2026-国庆", actor=users["municipal"])  # another period is fine
+    assert AllowanceRun.objects.count() == 2
+
+
+def test_the_database_refuses_a_second_run_too(roll, schedule, users, city):
+    """Under concurrency the pre-check can pass twice: the unique constraint answers."""
+    from django.db import IntegrityError, transaction
+
+    AllowanceRun.objects.create(schedule=schedule, period="2027")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AllowanceRun.objects.create(schedule=schedule, period="2027")
+
+
+def test_report_per_year_sums_what_each_holder_received(roll, schedule, users, city):
+    allowance_generate(schedule=schedule, period="2026-春节", actor=users["municipal"])
+    bonus = allowance_schedule_create(name="劳模奖金", kind="bonus", actor=users["municipal"],
+                                      rates={"national": "100", "municipal": "100"})
+    allowance_generate(schedule=bonus, period="2026", actor=users["municipal"])
+    cancelled = allowance_generate(schedule=bonus, period="2026-补发", actor=users["municipal"])
+    payment_batch_cancel(batch=cancelled.batch, actor=users["municipal"])
+    allowance_generate(schedule=bonus, period="2025", actor=users["municipal"])
+    report = allowance_report(2026)
+    totals = {row["kind"]: row["sum"] for row in report["totals_by_kind"]}
+    assert totals == {"spring_festival": Decimal("2800.50"), "bonus": Decimal("200.00")}
+    assert report["total"] == Decimal("3000.50")
+    hd = next(h for h in report["holders"] if h["member"] == roll["hd"].pk)
+    assert hd["total"] == Decimal("2100.00") and len(hd["received"]) == 2
+
+
+def test_api_preview_generate_and_report(roll, schedule, users):
+    client = login(users["municipal"])
+    preview = client.get(f"{URL}{schedule.pk}/preview/?period=2026-春节")
+    assert preview.status_code == 200, preview.content
+    assert (preview.json()["count"], preview.json()["sum"]) == (2, "2800.50")
+    created = post(client, f"{URL}{schedule.pk}/generate-batch/", {"period": "2026-春节"})
+    assert created.status_code == 201, created.content
+    assert (created.json()["item_count"], created.json()["total_amount"]) == (2, "2800.50")
+    again = post(client, f"{URL}{schedule.pk}/generate-batch/", {"period": "2026-春节"})
+    assert again.status_code == 400 and ALREADY_RUN in again.content.decode()
+    report = client.get(f"{URL}report/?year=2026").json()
+    assert report["total"] == "2800.50" and len(report["holders"]) == 2
+    assert client.get(f"{URL}report/?year=abc").status_code == 400
+
+
+def test_api_creates_a_schedule_with_rates(users):
+    client = login(users["municipal"])
+    response = post(client, URL, {"name": "国庆走访", "kind": "national_day",
+                                  "rates": [{"level": "municipal", "amount": "500.00"}]})
+    assert response.status_code == 201, response.content
+    assert response.json()["rates"] == [{"level": "municipal", "amount": "500.00"}]
+    bad = post(client, URL, {"name": "零元", "kind": "bonus", "rates": [{"level": "municipal", "amount": "0"}]})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("key", ["haidian", "chaoyang", "haidian_clerk", "teacher"])
+def test_non_municipal_users_are_refused(roll, schedule, users, key):
+    client = login(users[key])
+    for url in (URL, f"{URL}{schedule.pk}/", f"{URL}{schedule.pk}/preview/?period=2026", f"{URL}report/?year=2026"):
+        assert client.get(url).status_code in (403, 404), url
+    assert post(client, f"{URL}{schedule.pk}/generate-batch/", {"period": "2026"}).status_code in (403, 404)
+    assert not AllowanceRun.objects.exists()
+    admin_url = reverse("admin:honours_allowanceschedule_generate_batch", args=[schedule.pk])
+    response = client.get(admin_url)
+    assert response.status_code == 404 or (key == "teacher" and response.status_code == 302)
+
+
+def test_admin_previews_then_generates_and_opens_the_batch(roll, schedule, users):
+    client = login(users["municipal"])
+    url = reverse("admin:honours_allowanceschedule_generate_batch", args=[schedule.pk])
+    page = client.get(url + "?period=2026-春节")
+    body = page.content.decode()
+    assert page.status_code == 200 and "2800.50" in body and "全国劳动模范" in body
+    response = client.post(url, {"period": "2026-春节", "confirm": "1",
+                                 "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    run = AllowanceRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:payments_paymentbatch_change", args=[run.batch_id])
+    again = client.post(url, {"period": "2026-春节", "confirm": "1",
+                              "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    assert again.status_code == 200 and ALREADY_RUN in again.content.decode()
+    assert AllowanceRun.objects.count() == 1
+    change = reverse("admin:honours_allowanceschedule_change", args=[schedule.pk])
+    assert client.get(change).status_code == 200
+    assert login(users["haidian"]).get(change).status_code == 404
