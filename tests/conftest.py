@@ -76,6 +76,59 @@ def pytest_sessionstart(session):
         assert settings.CELERY_BROKER_URL.startswith("redis://"), settings.CELERY_BROKER_URL
 
 
+def _missing_services() -> dict[str, str]:
+    """What the ``postgresql`` and ``services`` markers need that this run lacks."""
+    import shutil
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    local_redis = (broker.scheme == "redis" and broker.hostname in ("127.0.0.1", "localhost", "::1")
+                   and bool(shutil.which("redis-server")) and bool(shutil.which("redis-cli")))
+    missing = {}
+    if not postgres:
+        missing["postgresql"] = "PostgreSQL"
+    if not (postgres and local_redis):
+        missing["services"] = "PostgreSQL and a local Redis (redis-server, redis-cli)"
+    if not os.path.exists("/usr/bin/chromium"):
+        missing["browser"] = "Debian's Chromium (apt-get install chromium)"
+    return missing
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser marks its tests
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` (races, triggers), ``services`` (a real worker process, a
+    Redis restart) or ``browser`` (Chromium) cannot mean anything without those. They are
+    never skipped: CI (REQUIRE_SERVICES=1, REQUIRE_BROWSER=1) refuses to start without them,
+    and a local run without them leaves them out and says so at the end, by count and reason."""
+    missing = _missing_services()
+    left_out = [item for item in items if any(item.get_closest_marker(m) for m in missing)]
+    if not left_out:
+        return
+    required = {m for m in missing if m != "browser"} if os.environ.get("REQUIRE_SERVICES") == "1" else set()
+    if os.environ.get("REQUIRE_BROWSER") == "1" and "browser" in missing:
+        required.add("browser")
+    if required:
+        raise pytest.UsageError(f"REQUIRE_SERVICES/REQUIRE_BROWSER set but missing: {', '.join(sorted(missing[m] for m in required))}")
+    config.hook.pytest_deselected(items=left_out)
+    items[:] = [item for item in items if item not in left_out]
+    config._services_left_out = (len(left_out), sorted(set(missing.values())))
+
+
+def pytest_report_header(config):
+    return [f"services: {'PostgreSQL + Redis' if not _missing_services() else 'embedded defaults'}"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    left = getattr(config, "_services_left_out", None)
+    if left:
+        terminalreporter.write_line(
+            f"NOT RUN here: {left[0]} tests that need {' / '.join(left[1])} (CI runs them all).", yellow=True
+        )
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (in a thread of this process) consuming from the configured

@@ -27,7 +27,7 @@ def test_audit_log_is_append_only_in_the_model(tree, users):
         assert AuditLog.objects.get(pk=entry.pk).action == "test.action"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.postgresql  # the trigger exists on PostgreSQL only
 def test_audit_log_is_append_only_in_the_database(tree, users):
     entry = audit_record(actor=users["haidian"], action="test.action", target=tree.haidian_school)
     for sql in ("UPDATE core_auditlog SET action = 'x' WHERE id = %s", "DELETE FROM core_auditlog WHERE id = %s"):

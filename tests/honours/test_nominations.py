@@ -114,22 +114,20 @@ def race(tree, campaign, monkeypatch, *, lock: bool) -> list[str]:
     return sorted(outcomes)
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_never_exceed_the_quota(tree, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's concurrent transactions (CI runs it)")
     campaign = make_campaign(tree, quota=1)
     assert race(tree, campaign, monkeypatch, lock=True) == sorted(["ok", QUOTA_FULL])
     with scopes_disabled():
         assert Nomination.objects.filter(campaign=campaign).count() == 1
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_control_without_the_lock_exceeds_the_quota(tree, monkeypatch):
     """The control run: the same code without the lock lets both in, so the test above
     would catch an over-booking."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's concurrent transactions (CI runs it)")
     campaign = make_campaign(tree, quota=1)
     assert race(tree, campaign, monkeypatch, lock=False) == ["ok", "ok"]
     with scopes_disabled():

@@ -144,12 +144,11 @@ class TestRegistry:
             member_transfer(member=member, to_organization=tree.tsinghua)  # already transferred
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registration_of_one_person_admits_one(tree):
     """Two units register the same ID at the same moment: PostgreSQL's partial unique
     index lets exactly one in; the other gets the 'already a member' error."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL's concurrent transactions (CI runs it)")
     person = new_id_number()
     barrier = threading.Barrier(2)
     outcomes = []

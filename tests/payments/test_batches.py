@@ -30,7 +30,7 @@ from tests.factories.members import make_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
 
-on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+on_postgresql = pytest.mark.postgresql  # the trigger exists on PostgreSQL only
 
 
 def approved(batch, approvers, password):

@@ -45,23 +45,10 @@ from apps.payments.services import (
 )
 from apps.payments.tasks import sweep_stuck_items
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+# A real worker process on PostgreSQL and Redis (the conftest leaves it out, loudly, elsewhere).
+pytestmark = [pytest.mark.worker, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 AMOUNT = Decimal("88.00")
-
-
-@pytest.fixture(autouse=True)
-def real_services():
-    missing = []
-    if connection.vendor != "postgresql":
-        missing.append("PostgreSQL")
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        missing.append("Redis")
-    if missing:
-        reason = f"the kill test needs a real worker process on PostgreSQL and Redis (missing: {', '.join(missing)})"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def bulk_members(org, n: int) -> None:

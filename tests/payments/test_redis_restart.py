@@ -12,7 +12,6 @@ a missing one is a failure.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from decimal import Decimal
@@ -34,34 +33,23 @@ from apps.payments.services import (
     payment_batch_submit,
 )
 from apps.payments.tasks import sweep_stuck_items
-from tests.payments.test_kill import (  # noqa: F401 - real_services: the same autouse guard
+from tests.payments.test_kill import (
     Worker,
     batch_status,
     bulk_members,
     ledger_check,
     paid_count,
-    real_services,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 AMOUNT = Decimal("66.00")
 N = 1500
 
 
 def _redis_port() -> int:
-    """The broker's port, when it is a Redis on this machine that the test may restart."""
-    url = urlsplit(settings.CELERY_BROKER_URL)
-    problem = ""
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        problem = f"the broker is not a local Redis ({url.hostname})"
-    elif not (shutil.which("redis-server") and shutil.which("redis-cli")):
-        problem = "redis-server / redis-cli are not installed"
-    if problem:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"the Redis restart test cannot run: {problem}")
-        pytest.skip(problem)
-    return url.port or 6379
+    """The broker's port: a Redis on this machine (the ``services`` marker guarantees it)."""
+    return urlsplit(settings.CELERY_BROKER_URL).port or 6379
 
 
 def _cli(port: int, *args: str) -> str:
