@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin
 from apps.members.api.views import as_drf_error
-from apps.organizations.models import Organization
+from apps.organizations.filters import SubtreeFilter
 
 from ..enums import HonourStatus, NominationStatus, TitleLevel
 from ..models import Honour, Nomination, NominationCampaign
@@ -43,18 +43,12 @@ class HonourFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(field_name="title__level", choices=TitleLevel.choices, label="级别")
     status = django_filters.ChoiceFilter(choices=HonourStatus.choices)
     year = django_filters.NumberFilter()
-    unit = django_filters.CharFilter(method="filter_unit", label="单位编码（含下级）")
+    unit = SubtreeFilter()
     roll = django_filters.BooleanFilter(method="filter_roll", label="名册：每人一行，取最高称号（在册）")
 
     class Meta:
         model = Honour
         fields = ()
-
-    def filter_unit(self, queryset, name, value):
-        root = Organization.objects.filter(code=value).first()  # scoped: outside → nothing
-        if root is None:
-            return queryset.none()
-        return queryset.filter(organization__path__startswith=root.path)
 
     def filter_roll(self, queryset, name, value):
         return queryset.filter(pk__in=honour_roll().values("pk")) if value else queryset

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin, as_drf_error  # noqa: F401 (re-exported for apps.honours)
-from apps.organizations.models import Organization
+from apps.organizations.filters import SubtreeFilter
 
 from ..enums import EmploymentType, Gender, MemberStatus
 from ..models import Member
@@ -27,8 +27,16 @@ from .serializers import (
 )
 
 
+class MemberUnitFilter(SubtreeFilter):
+    """Members hang off their grassroots union; a branch code narrows to that branch."""
+
+    def narrow(self, qs, root):
+        qs = qs.filter(organization__path__startswith=root.grassroots_path())
+        return qs if root.is_grassroots else qs.filter(branch__path__startswith=root.path)
+
+
 class MemberFilter(django_filters.FilterSet):
-    unit = django_filters.CharFilter(method="filter_unit", label="单位编码（含下级）")
+    unit = MemberUnitFilter()
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices)
     employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices)
     young = django_filters.BooleanFilter(method="filter_young", label="青年教职工（40 岁及以下）")
@@ -38,13 +46,6 @@ class MemberFilter(django_filters.FilterSet):
     class Meta:
         model = Member
         fields = ()
-
-    def filter_unit(self, queryset, name, value):
-        root = Organization.objects.filter(code=value).first()  # scoped: outside → nothing
-        if root is None:
-            return queryset.none()
-        return queryset.filter(organization__path__startswith=root.grassroots_path()).filter(
-            **({"branch__path__startswith": root.path} if not root.is_grassroots else {}))
 
     def filter_young(self, queryset, name, value):
         cutoff = young_cutoff()

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin, as_drf_error
 
+from ..filters import SubtreeFilter
 from ..models import Cluster, Organization
 from ..services import organization_create, organization_update
 from .serializers import (
@@ -20,16 +21,12 @@ from .serializers import (
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    within = django_filters.CharFilter(method="filter_within", label="单位编码（含下级）")
+    within = SubtreeFilter(path_field="path")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
         model = Organization
         fields = ("kind", "is_active", "depth")
-
-    def filter_within(self, queryset, name, value):
-        root = Organization.objects.filter(code=value).first()  # scoped: outside → nothing
-        return queryset.filter(path__startswith=root.path) if root else queryset.none()
 
 
 class OrganizationViewSet(
