@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
+from django.http import FileResponse
+from django.utils import timezone
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 _DANGEROUS_FIRST = frozenset(FORMULA_PREFIXES)
@@ -177,3 +182,44 @@ class SafeXlsxWriter:
 
     def close(self) -> None:
         self.book.close()
+
+
+def write_table(target: str | IO[bytes], *, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                kinds: Sequence[str], text_columns: Iterable[int] = (), widths: Sequence[int] | None = None,
+                converters: Sequence[Callable[[Any], Any] | None] | None = None, every: int = 0,
+                on_progress: Callable[[int], None] | None = None) -> int:
+    """One sheet, streamed through ``SafeXlsxWriter.write_rows``; the workbook is closed
+    even when a row fails (and the row's error is the one raised). Returns the rows written."""
+    writer = SafeXlsxWriter(target, sheet=sheet, headers=headers, text_columns=text_columns, widths=widths)
+    try:
+        count = writer.write_rows(rows, kinds=kinds, converters=converters, every=every, on_progress=on_progress)
+    except BaseException:
+        try:
+            writer.close()
+        except Exception:  # noqa: S110 - the original error is the one worth raising
+            pass
+        raise
+    writer.close()
+    return count
+
+
+def xlsx_filename(prefix: str, label: str = "", *, when: dt.datetime | None = None) -> str:
+    """<prefix>-<label>-<YYYYmmdd-HHMM>.xlsx, the label made safe for any file system."""
+    when = timezone.localtime(when) if when else timezone.localtime()
+    label = re.sub(r'[\\/:*?"<>|\s]+', "", label or "")[:40]
+    return "-".join(p for p in (prefix, label, f"{when:%Y%m%d-%H%M}") if p) + ".xlsx"
+
+
+def xlsx_attachment(write: Callable[[IO[bytes]], int], filename: str) -> tuple[FileResponse, int]:
+    """``write(handle)`` into a temporary file (flat memory; a failure never sends half a
+    workbook), then stream it as an attachment. Returns (response, rows written)."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        rows = write(handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"
+    return response, rows

@@ -23,6 +23,7 @@ from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
 from apps.accounts.acting import acting_organization
 from apps.core.enums import JobKind
+from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.core.jobs import job_start
 from apps.organizations.enums import GRASSROOTS_KINDS
 from apps.organizations.models import Organization
@@ -33,7 +34,6 @@ from .importing.columns import instructions
 SYNC_MAX_ROWS = 3000  # bigger files are imported by a Celery job with a progress bar
 SESSION_KEY = "member_imports"
 MAX_PENDING = 5
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAME = "会员名册导入模板.xlsx"
 
 
@@ -70,7 +70,7 @@ class MemberImportAdminMixin:
         buffer = io.BytesIO()
         write_template(buffer)
         buffer.seek(0)
-        return FileResponse(buffer, as_attachment=True, filename=TEMPLATE_NAME, content_type=XLSX)
+        return FileResponse(buffer, as_attachment=True, filename=TEMPLATE_NAME, content_type=XLSX_CONTENT_TYPE)
 
     @action(description=_("导入会员"), url_path="import-members", permissions=["add"], icon="upload_file")
     def import_members(self, request):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,16 +34,14 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.http import FileResponse
-from django.utils import timezone
 from import_export import widgets
 
 from apps.core.audit import audit_record
-from apps.core.excel import ANY, DATE, STRING, SafeXlsxWriter
+from apps.core.excel import ANY, DATE, STRING, write_table, xlsx_attachment, xlsx_filename
 
 from .masking import mask_id
 from .resources import DATE_HEADERS, TEXT_HEADERS, ChoiceLabelWidget, MemberResource
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME = "会员名册"
 CHUNK = 2000  # rows fetched per round trip (server-side cursor on PostgreSQL)
 PROGRESS_EVERY = 2000
@@ -151,56 +148,30 @@ def export_members_xlsx(queryset, target: str | IO[bytes], *, reveal: bool = Fal
     total = queryset.count() if progress is not None else 0
     if progress is not None:
         progress(0, total)
-    writer = SafeXlsxWriter(
-        target, sheet=SHEET_NAME, headers=headers,
+    rows = queryset.values_list(*(column.path for column in plan)).iterator(chunk_size=CHUNK)
+    count = write_table(
+        target, sheet=SHEET_NAME, headers=headers, rows=rows,
+        kinds=[column.kind for column in plan],
+        converters=[column.convert for column in plan],
         text_columns=[i for i, column in enumerate(plan) if column.header in TEXT_HEADERS],
         widths=[_WIDTHS.get(header, max(10, len(header) * 2 + 2)) for header in headers],
+        every=PROGRESS_EVERY if progress is not None else 0,
+        on_progress=(lambda done: progress(done, max(total, done))) if progress is not None else None,
     )
-    try:
-        rows = queryset.values_list(*(column.path for column in plan)).iterator(chunk_size=CHUNK)
-        count = writer.write_rows(
-            rows,
-            kinds=[column.kind for column in plan],
-            converters=[column.convert for column in plan],
-            every=PROGRESS_EVERY if progress is not None else 0,
-            on_progress=(lambda done: progress(done, max(total, done))) if progress is not None else None,
-        )
-    except BaseException:
-        try:
-            writer.close()
-        except Exception:  # noqa: S110 - the original error is the one worth raising
-            pass
-        raise
-    writer.close()
     if progress is not None:
         progress(count, max(total, count))
     return count
 
 
 def export_filename(organization=None, *, when: dt.datetime | None = None) -> str:
-    """会员名册-<unit>-<date>.xlsx (the unit's short name or name; safe for any file system)."""
-    when = timezone.localtime(when) if when else timezone.localtime()
-    unit = ""
-    if organization is not None:
-        label = organization.short_name or organization.name or organization.code
-        unit = re.sub(r'[\\/:*?"<>|\s]+', "", label)
-    parts = ["会员名册", unit, f"{when:%Y%m%d-%H%M}"]
-    return "-".join(p for p in parts if p) + ".xlsx"
+    """会员名册-<unit>-<date>.xlsx (the unit's short name or name)."""
+    label = (organization.short_name or organization.name or organization.code) if organization is not None else ""
+    return xlsx_filename("会员名册", label, when=when)
 
 
 def xlsx_response(queryset, *, filename: str, reveal: bool) -> tuple[FileResponse, int]:
-    """The export as a streamed attachment (written to a temporary file first, so memory
-    stays flat and a failure never sends half a workbook). Returns (response, rows)."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        rows = export_members_xlsx(queryset, handle, reveal=reveal)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response, rows
+    """The export as a streamed attachment. Returns (response, rows)."""
+    return xlsx_attachment(lambda handle: export_members_xlsx(queryset, handle, reveal=reveal), filename)
 
 
 # --- the audit trail -----------------------------------------------------------------------

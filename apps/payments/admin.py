@@ -20,6 +20,7 @@ from unfold.decorators import action
 from apps.accounts.middleware import LOGIN_AT
 from apps.core.admin_base import ReadOnlyAdmin, ScopedAdmin
 from apps.core.audit import audit_record
+from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.members.services import REVEAL_PERMISSION
 
 from . import exporting, services
@@ -255,7 +256,7 @@ class PaymentBatchAdmin(ScopedAdmin):
             buffer = io.BytesIO()
             write_transfer_xlsx(batch, buffer)
             response = HttpResponse(buffer.getvalue(), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+                XLSX_CONTENT_TYPE))
         else:
             text = io.StringIO()
             write_transfer_csv(batch, text)

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
 from collections.abc import Iterator
 from typing import IO
 
@@ -20,8 +18,8 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from apps.core.audit import audit_record
-from apps.core.excel import ANY, DATE, STRING, SafeXlsxWriter
-from apps.members.exporting import XLSX_CONTENT_TYPE, acting_unit
+from apps.core.excel import ANY, DATE, STRING, write_table, xlsx_attachment, xlsx_filename
+from apps.members.exporting import acting_unit
 from apps.members.masking import mask_account, mask_id
 from apps.members.services import REVEAL_PERMISSION
 
@@ -50,18 +48,8 @@ def _local(value):
 
 
 def _write(target: str | IO[bytes], *, sheet: str, columns, rows, text_columns=()) -> int:
-    writer = SafeXlsxWriter(target, sheet=sheet, headers=[c[0] for c in columns], text_columns=text_columns,
-                            widths=[c[2] for c in columns])
-    try:
-        count = writer.write_rows(rows, kinds=[c[1] for c in columns])
-    except BaseException:
-        try:
-            writer.close()
-        except Exception:  # noqa: S110 - the original error is the one worth raising
-            pass
-        raise
-    writer.close()
-    return count
+    return write_table(target, sheet=sheet, headers=[c[0] for c in columns], rows=rows,
+                       kinds=[c[1] for c in columns], text_columns=text_columns, widths=[c[2] for c in columns])
 
 
 # --- items ---------------------------------------------------------------------------------
@@ -109,33 +97,13 @@ def export_batches_xlsx(queryset, target: str | IO[bytes]) -> int:
 # --- responses and the audit trail ---------------------------------------------------------
 
 
-def _filename(prefix: str, label: str = "") -> str:
-    label = re.sub(r'[\\/:*?"<>|\s]+', "", label or "")[:40]
-    parts = [prefix, label, f"{timezone.localtime():%Y%m%d-%H%M}"]
-    return "-".join(p for p in parts if p) + ".xlsx"
-
-
-def _response(write, filename: str) -> tuple[FileResponse, int]:
-    """Written to a temporary file first (flat memory, never half a workbook), then streamed."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        rows = write(handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response, rows
-
-
 def items_export_response(*, batch: PaymentBatch, actor, reveal: bool = False, via: str) -> FileResponse:
     """The items of ``batch`` (already fetched through the scope) as an attachment, audited.
     Full accounts need the reveal permission (``PermissionDenied`` otherwise)."""
     if reveal and not actor.has_perm(REVEAL_PERMISSION):
         raise PermissionDenied("您没有导出完整银行账号的权限。")
-    response, rows = _response(lambda handle: export_items_xlsx(batch, handle, reveal=reveal),
-                               _filename("发放明细", batch.title))
+    response, rows = xlsx_attachment(lambda handle: export_items_xlsx(batch, handle, reveal=reveal),
+                                     xlsx_filename("发放明细", batch.title))
     audit_record(actor=actor, action="payment_batch.export_items", target=batch,
                  data={"reveal": bool(reveal), "rows": rows, "via": via})
     return response
@@ -145,7 +113,8 @@ def batches_export_response(*, queryset, actor, via: str) -> FileResponse:
     """The batches of ``queryset`` (already scoped) as an attachment, audited."""
     unit = acting_unit(actor)
     label = (unit.short_name or unit.name) if unit is not None else ""
-    response, rows = _response(lambda handle: export_batches_xlsx(queryset, handle), _filename("发放批次", label))
+    response, rows = xlsx_attachment(lambda handle: export_batches_xlsx(queryset, handle),
+                                     xlsx_filename("发放批次", label))
     audit_record(actor=actor, action="payment_batch.export", target=unit, organization=unit,
                  data={"rows": rows, "via": via})
     return response

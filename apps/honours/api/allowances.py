@@ -12,8 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin
-from apps.members.api.views import as_drf_error
+from apps.core.api import ScopedAPIMixin, as_drf_error
 
 from ..allowance_models import AllowanceKind, AllowanceSchedule
 from ..allowances import allowance_generate, allowance_preview, allowance_report, allowance_schedule_create

@@ -8,8 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin
-from apps.members.api.views import as_drf_error
+from apps.core.api import ScopedAPIMixin, as_drf_error
 from apps.organizations.filters import SubtreeFilter
 
 from ..enums import HonourStatus, NominationStatus, TitleLevel

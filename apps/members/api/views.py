@@ -9,7 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin, as_drf_error  # noqa: F401 (re-exported for apps.honours)
+from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
 from ..enums import EmploymentType, Gender, MemberStatus
@@ -154,7 +155,7 @@ class MemberViewSet(
         description="与列表相同的筛选条件与范围；默认脱敏，reveal=1 需“查看完整个人信息”权限并记入审计日志。"
                     "不超过 MEMBER_EXPORT_SYNC_LIMIT 行直接返回文件，更多时返回 202 与后台任务地址。",
         responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): {
+            (200, XLSX_CONTENT_TYPE): {
                 "type": "string", "format": "binary"},
             202: {"type": "object", "properties": {"job": {"type": "string", "format": "uuid"},
                                                    "url": {"type": "string"}, "rows": {"type": "integer"}}},

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from apps.accounts.acting import acting_organization
 from apps.accounts.middleware import LOGIN_AT
 from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -30,7 +31,7 @@ from .serializers import (
     ReturnFileSerializer,
 )
 
-XLSX_RESPONSE = {(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): {
+XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): {
     "type": "string", "format": "binary"}}
 
 MAKER = "payments.change_paymentbatch"
