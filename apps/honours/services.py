@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.scoping import in_scope, scopes_disabled
+from apps.core.uploads import check_document, original_name, random_name
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -319,29 +320,6 @@ def quota_save(*, quota: NominationQuota, actor=None) -> NominationQuota:
 
 
 MATERIAL_MAX_BYTES = 10 * 1024 * 1024
-MATERIAL_BAD_TYPE = "只能上传 PDF 或 Word（.docx）文件。"
-
-
-def _sniff_material(upload) -> str:
-    """The file's type by its content, not its name: a PDF starts with ``%PDF-``; a DOCX is
-    a zip archive holding ``word/document.xml``."""
-    import zipfile
-
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return "pdf"
-    if head[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            pass
-        finally:
-            upload.seek(0)
-    raise ValidationError({"file": [MATERIAL_BAD_TYPE]})
 
 
 MATERIAL_STATUSES = (NominationStatus.DRAFT, NominationStatus.RETURNED)
@@ -352,16 +330,14 @@ def material_add(*, nomination: Nomination, upload, actor=None):
     """Attach a supporting document to a draft or returned nomination, audited."""
     from .models import NominationMaterial
 
-    if upload.size > MATERIAL_MAX_BYTES:
-        raise ValidationError({"file": ["文件不能超过 10 MB。"]})
-    kind = _sniff_material(upload)
+    kind = check_document(upload, max_bytes=MATERIAL_MAX_BYTES)
     nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)  # scoped
     if nomination.status not in MATERIAL_STATUSES:
         raise ValidationError({"status": ["只能为草稿或被退回的推荐上传材料。"]})
-    name = (getattr(upload, "name", "") or f"material.{kind}").rsplit("/", 1)[-1][:200]
+    name = original_name(upload, kind)
     material = NominationMaterial(nomination=nomination, name=name, kind=kind, size=upload.size,
                                   uploaded_by=_user(actor))
-    material.file.save(f"{nomination.pk}.{kind}", upload, save=False)
+    material.file.save(random_name(kind), upload, save=False)
     material.save()
     audit_record(actor=actor, action="nomination.material", target=nomination,
                  data={"material": material.pk, "kind": kind, "size": material.size})

@@ -72,7 +72,7 @@ def test_size_is_capped(tree, users, nomination, settings, tmp_path, monkeypatch
     monkeypatch.setattr(services, "MATERIAL_MAX_BYTES", 100)
     response = upload(login(users["chaoyang"]), f"/api/v1/nominations/{nomination.pk}/materials/", "big.pdf",
                       b"%PDF-" + b"0" * 200)
-    assert response.status_code == 400 and "10 MB" in response.content.decode()
+    assert response.status_code == 400 and "文件不能超过 100 字节" in response.content.decode()
 
 
 def test_outsiders_and_submitted_nominations_get_no_upload(tree, users, nomination, settings, tmp_path):
