@@ -26,5 +26,6 @@ router.register("allowance-schedules", AllowanceScheduleViewSet, basename="allow
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("competitions/", include("apps.competitions.api.urls")),
     path("", include(router.urls)),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.payments",
     "apps.honours",
+    "apps.competitions",
 ]
 
 MIDDLEWARE = [

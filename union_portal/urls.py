@@ -15,6 +15,7 @@ urlpatterns = [
     path("organizations/", include("apps.organizations.urls")),
     path("jobs/", include("apps.core.urls")),
     path("honours/", include("apps.honours.urls")),
+    path("competitions/", include("apps.competitions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -51,6 +51,35 @@ _HONOURS_VIEWER = (
     | crud("honours.nominationcampaign") | crud("honours.nominationquota") | crud("honours.nomination", add=True)
 )
 
+# Competitions: the municipal admin runs editions, judges and publishing; units approve their
+# teachers' entries within quotas; teachers register; judges score their assignments only.
+PUBLISH_EDITION = "competitions.publish_edition"
+REGISTER_ENTRY = "competitions.register_entry"
+SCORE_ENTRY = "competitions.score_entry"
+_COMPETITIONS_KEEPER = (
+    crud("competitions.series", change=True)
+    | crud("competitions.edition", add=True, change=True)
+    | crud("competitions.group", add=True, change=True, delete=True)
+    | crud("competitions.stage", add=True, change=True, delete=True)
+    | crud("competitions.criterion", add=True, change=True, delete=True)
+    | crud("competitions.unitquota", add=True, change=True, delete=True)
+    | crud("competitions.prizerule", add=True, change=True, delete=True)
+    | crud("competitions.prizebonus", add=True, change=True, delete=True)
+    | crud("competitions.judgeassignment", add=True, change=True, delete=True)
+    | crud("competitions.conflictdeclaration", add=True, change=True, delete=True)
+    | crud("competitions.entry", change=True)
+    | crud("competitions.teammember") | crud("competitions.teacheraccount")
+    | crud("competitions.scoresheet") | crud("competitions.stageresult")
+    | crud("competitions.award") | crud("competitions.certificate") | crud("competitions.talentpoolentry")
+    | {PUBLISH_EDITION}
+)
+_COMPETITIONS_UNIT = (
+    crud("competitions.edition") | crud("competitions.group") | crud("competitions.unitquota")
+    | crud("competitions.entry", change=True)  # change = approve / reject within the unit's quota
+    | crud("competitions.teammember") | crud("competitions.stageresult")
+    | crud("competitions.award") | crud("competitions.certificate") | crud("competitions.talentpoolentry")
+)
+
 _UNIT_RECORDS = (
     crud("organizations.organization", add=True, change=True)
     | crud("organizations.committee", add=True, change=True, delete=True)
@@ -81,16 +110,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA, "accounts.view_user", "accounts.view_roleassignment"}
         | _PAYMENT_MAKER | _PAYMENT_CHECKER
         | _HONOURS_KEEPER
+        | _COMPETITIONS_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _PAYMENT_MAKER | {DISBURSE_PAYMENT_BATCH}
-        | _HONOURS_VIEWER
+        | _HONOURS_VIEWER | _COMPETITIONS_UNIT
     ),
-    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER),
+    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
-    Role.JUDGE: frozenset(),
-    Role.TEACHER: frozenset(),
+    Role.JUDGE: frozenset({SCORE_ENTRY}),
+    Role.TEACHER: frozenset({REGISTER_ENTRY}),
 }
 
 

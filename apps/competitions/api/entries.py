@@ -1,0 +1,5 @@
+"""API routes; see api/urls.py."""
+
+
+def register(router) -> None:
+    pass
