@@ -1244,6 +1244,12 @@ def check_job_download(world: World) -> None:
 
 ENTRIES["jobs/<uuid:pk>/download/"] = check_job_download
 
+# Competitions keep their entries and foreign objects in tests/core/access_competitions.py.
+from tests.core import access_competitions  # noqa: E402
+
+FOREIGN_OBJECT_MAKERS.extend(access_competitions.MAKERS)
+ENTRIES.update(access_competitions.entries())
+
 
 def entry_for(route: str):
     if route in ENTRIES:

@@ -55,6 +55,11 @@ class Edition(models.Model):
     blind_judging = models.BooleanField(_("盲评（评委看不到姓名和单位）"), default=False)
     trim_min_judges = models.PositiveSmallIntegerField(
         _("去掉最高最低分的最少评委数"), default=5, help_text=_("评委人数达到此数时去掉一个最高分和一个最低分；0 表示不去掉。"))
+    supervisor_award_levels = models.CharField(
+        _("评优秀指导教师奖的等级"), max_length=40, default="first",
+        help_text=_("获这些等级奖的参赛者填写的指导教师获优秀指导教师奖，逗号分隔：first,second,third。"))
+    organisation_award_units = models.ManyToManyField(
+        "organizations.Organization", blank=True, related_name="+", verbose_name=_("优秀组织奖单位"))
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("发布人"))
@@ -139,6 +144,8 @@ class Criterion(models.Model):
     name = models.CharField(_("评分项"), max_length=50)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("排序（同分比较顺序）"), default=0)
+    single_award_name = models.CharField(_("单项奖名称"), max_length=50, blank=True,
+                                         help_text=_("如“最佳教学设计奖”：发布时授予本组此项平均分最高者；留空不设。"))
 
     class Meta:
         verbose_name = _("评分项")
