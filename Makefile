@@ -12,6 +12,8 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
+	@test -n "$$CERTIFICATE_FONT" -o -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
+		echo "note: certificate PDFs need a CJK TrueType font: apt-get install -y fonts-wqy-zenhei (or set CERTIFICATE_FONT)"
 
 ## make run: demo portal on http://127.0.0.1:8000 with an embedded worker (SQLite + filesystem broker by default)
 run: venv

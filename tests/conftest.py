@@ -94,22 +94,38 @@ def _missing_services() -> dict[str, str]:
         missing["services"] = "PostgreSQL and a local Redis (redis-server, redis-cli)"
     if not os.path.exists("/usr/bin/chromium"):
         missing["browser"] = "Debian's Chromium (apt-get install chromium)"
+    if not _cjk_font():
+        missing["cjkfont"] = "a CJK TrueType font (apt-get install fonts-wqy-zenhei, or CERTIFICATE_FONT)"
     return missing
+
+
+def _cjk_font() -> bool:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.competitions.certificates import certificate_font_path
+
+    try:
+        return bool(certificate_font_path())
+    except ImproperlyConfigured:
+        return False
 
 
 @pytest.hookimpl(trylast=True)  # after tests/browser marks its tests
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` (races, triggers), ``services`` (a real worker process, a
-    Redis restart) or ``browser`` (Chromium) cannot mean anything without those. They are
+    Redis restart), ``browser`` (Chromium) or ``cjkfont`` (certificate PDFs) cannot mean
+    anything without those. They are
     never skipped: CI (REQUIRE_SERVICES=1, REQUIRE_BROWSER=1) refuses to start without them,
     and a local run without them leaves them out and says so at the end, by count and reason."""
     missing = _missing_services()
     left_out = [item for item in items if any(item.get_closest_marker(m) for m in missing)]
     if not left_out:
         return
-    required = {m for m in missing if m != "browser"} if os.environ.get("REQUIRE_SERVICES") == "1" else set()
-    if os.environ.get("REQUIRE_BROWSER") == "1" and "browser" in missing:
-        required.add("browser")
+    # Chromium and the CJK font are Debian packages .ci/run installs: REQUIRE_BROWSER asks for both.
+    desktop = {"browser", "cjkfont"}
+    required = set(missing) - desktop if os.environ.get("REQUIRE_SERVICES") == "1" else set()
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        required |= desktop & set(missing)
     if required:
         raise pytest.UsageError(f"REQUIRE_SERVICES/REQUIRE_BROWSER set but missing: {', '.join(sorted(missing[m] for m in required))}")
     config.hook.pytest_deselected(items=left_out)

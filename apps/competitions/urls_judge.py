@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Judges' pages (mounted at /competitions/judge/, namespace "competitions")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_judge
+
+urlpatterns: list = [
+    path("", views_judge.judge_home, name="judge_home"),
+    path("stages/<int:stage_id>/groups/<int:group_id>/", views_judge.judge_group, name="judge_group"),
+    path("sheets/<int:entry_id>/<int:stage_id>/", views_judge.judge_sheet, name="judge_sheet"),
+]
