@@ -283,6 +283,16 @@ def _live_count(group: Group) -> int:
     return Entry.objects.filter(LIVE_ENTRY, group=group).count()
 
 
+def _full_already(group: Group) -> bool:
+    """Near a deadline most answers are "full": given without the lock and before any upload
+    is stored. (Only a hint: the count under the lock in ``_book`` decides; a place freed
+    meanwhile by a withdrawal is seen by the next try.)"""
+    if group.capacity is None:
+        return False
+    with scopes_disabled():
+        return Entry.objects.filter(LIVE_ENTRY, group=group).count() >= group.capacity
+
+
 def _existing_answer(entry: Entry, group: Group) -> tuple[Entry, bool]:
     if entry.group_id == group.pk:
         return entry, False
@@ -308,10 +318,15 @@ def entry_register(*, user, group: Group, course_title: str = "", video_url: str
         return _existing_answer(existing, group)
     if existing is not None and existing.status == EntryStatus.REJECTED:
         raise ValidationError({"group": [REJECTED_BEFORE]})
+    if _full_already(group):
+        raise GroupFull()
     problems = member_problems(member, edition)
     if problems:
         raise ValidationError({"group": problems}, code="ineligible")
-    if member_taken(member, edition, pending=False) is not None:
+    taken = member_taken(member, edition, pending=False)
+    if taken is not None and taken.member_id == member.pk:  # the same teacher's concurrent submit won
+        return _existing_answer(taken, group)
+    if taken is not None:
         raise ValidationError({"group": [IN_A_TEAM]})
     fields, uploads = _clean(group, {"course_title": course_title, "video_url": video_url,
                                      "supervisor_name": supervisor_name, "team_name": team_name,
