@@ -13,6 +13,11 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
+# The CJK TrueType font certificate PDFs embed (CERTIFICATE_FONT defaults to it).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first so code edits do not invalidate this layer.
 COPY requirements.txt /app/requirements.txt
 RUN pip install --no-cache-dir -r requirements.txt

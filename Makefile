@@ -18,7 +18,7 @@ venv: $(STAMP)
 ## make run: demo portal on http://127.0.0.1:8000 with an embedded worker (SQLite + filesystem broker by default)
 run: venv
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --members $${DEMO_MEMBERS:-3000}
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runportal
 
 ## make test: the whole suite; PostgreSQL/Redis when configured or answering locally, else SQLite/filesystem

@@ -223,6 +223,23 @@ STORAGES = {
     },
 }
 
+# --- cache (rate limits of the public competition pages) ---------------------------------
+# Shared across processes when CACHE_URL points at Redis (production); per process otherwise.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- certificates ----------------------------------------------------------------------
+# A TrueType CJK font embedded in certificate PDFs (default: Debian's fonts-wqy-zenhei) and the
+# address printed in their QR codes when a certificate is made outside a request.
+CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "")
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+
 # --- Celery ----------------------------------------------------------------------------
 # Redis (or any kombu URL) when CELERY_BROKER_URL / REDIS_URL is set; otherwise kombu's
 # filesystem transport, an embedded broker that needs no server.

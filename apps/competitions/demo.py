@@ -16,10 +16,11 @@ created once, identified by series and number — and fast (``bulk_create`` thro
 * 第十五届青教赛 (2026), open: group 理科, 清华 (U-THU) quota 1, ``judge1`` (北大) judging 理科,
   prize rules by count (1/2/3) — the demo journey's edition.
 
-The demo teacher ``teacher1`` (清华大学工会, 张晓明) gets a member record 张晓明 at U-THU aged
-under 40 and a ``TeacherAccount``. Entrants are young (≤ 40) active members of universities:
-existing ones first, the rest generated with the members demo generator (valid, unique ID
-numbers, one active membership each).
+The demo teacher ``teacher1`` (清华大学工会, 张晓明) is linked (``TeacherAccount``) to a young
+member of U-THU, who is given that name. Entrants are young (≤ 40) active members of
+universities drawn from the member registry; this module never creates members (the members
+seeder does: ``seed_demo --members 3000`` leaves enough). With too few, the two 2025 editions
+are left out and a later run with enough members adds them.
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.scoping import scopes_disabled
-from apps.members.demo import MemberGenerator, add_years
-from apps.members.enums import EmploymentType, MemberStatus
-from apps.members.models import Member, MemberStatusChange
-from apps.members.validation import birth_date_of, gender_of
+from apps.members.demo import add_years
+from apps.members.enums import MemberStatus
+from apps.members.models import Member
 from apps.organizations.enums import OrgKind
 from apps.organizations.models import Organization
 
@@ -74,8 +74,9 @@ QJS_BONUS = ((AwardKind.PRIZE, PrizeLevel.FIRST, "5000.00"), (AwardKind.PRIZE, P
 QGS_BONUS = ((AwardKind.PRIZE, PrizeLevel.FIRST, "3000.00"), (AwardKind.PRIZE, PrizeLevel.SECOND, "2000.00"),
              (AwardKind.PRIZE, PrizeLevel.THIRD, "1000.00"))
 
-UNIVERSITY_POSTS = ("讲师", "助教", "副教授", "讲师", "研究员")
-MANAGER_POSTS = ("行政管理人员", "辅导员", "行政管理人员")
+# The two 2025 editions draw their entrants from the registry: this many young university members.
+PEOPLE_EDITIONS = {("qjs", 14), ("qgs", 3)}
+PEOPLE_NEEDED = 4 * QJS14_PER_GROUP + QJS14_PAPERS + len(QGS3_GROUPS) * QGS3_TEAMS_PER_GROUP * 3 + 60
 
 
 def _aware(year, month, day, hour=9) -> dt.datetime:
@@ -86,7 +87,7 @@ def _aware(year, month, day, hour=9) -> dt.datetime:
 
 
 class _People:
-    """Young (≤ 40) active members of universities, existing ones first, then generated."""
+    """Young (≤ 40) active members of universities not yet in a competition, by unit."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -95,12 +96,6 @@ class _People:
                                  .order_by("path"))
         if not self.universities:
             raise RuntimeError("没有高校工会：请先运行 seed_organizations。")
-        self.branches: dict[int, list] = defaultdict(list)
-        for branch in Organization._base_manager.filter(kind=OrgKind.BRANCH, is_active=True).order_by("path"):
-            for uni in self.universities:
-                if branch.path.startswith(uni.path):
-                    self.branches[uni.pk].append(branch)
-        self.generator: MemberGenerator | None = None
         self.used: set[int] = set(TeacherAccount.objects.values_list("member_id", flat=True))
         self.used |= set(Entry._base_manager.values_list("member_id", flat=True))
         self.used |= set(TeamMember._base_manager.values_list("member_id", flat=True))
@@ -112,78 +107,36 @@ class _People:
             self.available[member.organization_id].append(member)
         self._uni_cycle = 0
 
-    def _gen(self) -> MemberGenerator:
-        if self.generator is None:
-            taken = set(Member._base_manager.values_list("id_hash", flat=True))
-            self.generator = MemberGenerator(self.rng, today=self.today, taken=taken,
-                                             counter=Member._base_manager.count() + 700_000)
-        return self.generator
-
-    def build(self, unit: Organization, *, name: str | None = None, female: bool | None = None,
-              posts=UNIVERSITY_POSTS) -> Member:
-        """An unsaved young member of ``unit`` (aged 26–38 today)."""
-        gen, rng = self._gen(), self.rng
-        female = rng.random() < 0.5 if female is None else female
-        id_number, id_hash, _ = gen.id_number(gen.birth(26, 38), female)
-        birth = birth_date_of(id_number)
-        started = min(dt.date(birth.year + rng.randint(24, 27), 9, 1), self.today)
-        bank_name, account = gen.bank()
-        branches = self.branches.get(unit.pk) or []
-        return Member(organization=unit, branch=rng.choice(branches) if branches else None,
-                      name=name or gen.name(female), id_number=id_number, id_hash=id_hash,
-                      gender=gender_of(id_number), birth_date=birth, phone=gen.mobile(),
-                      employment_type=EmploymentType.PERMANENT, post=rng.choice(posts), joined_on=started,
-                      teaching_since=started if posts is UNIVERSITY_POSTS else None, status=MemberStatus.ACTIVE,
-                      bank_name=bank_name, bank_account=account)
+    def young_available(self) -> int:
+        return sum(len(pool) for pool in self.available.values())
 
     def _next_unit(self) -> Organization:
         unit = self.universities[self._uni_cycle % len(self.universities)]
         self._uni_cycle += 1
         return unit
 
-    def take(self, count: int, *, posts=UNIVERSITY_POSTS) -> list[Member]:
-        """``count`` people spread over the universities (existing members first)."""
-        out: list[Member] = []
-        new: list[Member] = []
-        for _ in range(count):
+    def _unit_with(self, size: int) -> Organization:
+        """The next university (round robin) with at least ``size`` people left."""
+        for _ in range(len(self.universities)):
             unit = self._next_unit()
-            pool = self.available.get(unit.pk)
-            if pool:
-                out.append(pool.pop(0))
-            else:
-                member = self.build(unit, posts=posts)
-                new.append(member)
-                out.append(member)
-        save(new)
+            if len(self.available.get(unit.pk) or ()) >= size:
+                return unit
+        raise RuntimeError("演示会员不足：请先运行 seed_demo --members 3000。")
+
+    def take(self, count: int) -> list[Member]:
+        """``count`` people spread over the universities."""
+        out = [self.available[self._unit_with(1).pk].pop(0) for _ in range(count)]
         self.used |= {m.pk for m in out}
         return out
 
     def teams(self, count: int, size: int) -> list[list[Member]]:
         """``count`` teams of ``size`` colleagues of one unit each."""
-        teams: list[list[Member]] = []
-        new: list[Member] = []
+        teams = []
         for _ in range(count):
-            unit = self._next_unit()
-            pool = self.available.get(unit.pk) or []
-            team = [pool.pop(0) for _ in range(min(size, len(pool)))]
-            while len(team) < size:
-                member = self.build(unit, posts=MANAGER_POSTS)
-                new.append(member)
-                team.append(member)
-            teams.append(team)
-        save(new)
+            pool = self.available[self._unit_with(size).pk]
+            teams.append([pool.pop(0) for _ in range(size)])
         self.used |= {m.pk for team in teams for m in team}
         return teams
-
-
-def save(members: list[Member]) -> None:
-    if not members:
-        return
-    Member._base_manager.bulk_create(members, batch_size=1000)
-    MemberStatusChange._base_manager.bulk_create(
-        [MemberStatusChange(member_id=m.pk, from_status="", to_status=MemberStatus.ACTIVE,
-                            changed_on=m.joined_on or timezone.localdate(), reason="登记入会") for m in members],
-        batch_size=1000)
 
 
 def ensure_demo_teacher(people: _People) -> TeacherAccount | None:
@@ -198,12 +151,16 @@ def ensure_demo_teacher(people: _People) -> TeacherAccount | None:
         return account
     unit = Organization._base_manager.get(code=TEACHER_UNIT)
     youngest_birth = add_years(timezone.localdate(), -39)
-    member = (Member._base_manager.filter(organization=unit, name=TEACHER_NAME, status=MemberStatus.ACTIVE,
-                                          birth_date__gt=youngest_birth)
-              .exclude(pk__in=TeacherAccount.objects.values("member_id")).order_by("id").first())
+    candidates = (Member._base_manager.filter(organization=unit, status=MemberStatus.ACTIVE,
+                                              birth_date__gt=youngest_birth)
+                  .exclude(pk__in=TeacherAccount.objects.values("member_id")))
+    member = (candidates.filter(name=TEACHER_NAME).order_by("id").first()
+              or candidates.filter(gender="M").order_by("id").first() or candidates.order_by("id").first())
     if member is None:
-        member = people.build(unit, name=TEACHER_NAME, female=False)
-        save([member])
+        return None
+    if member.name != TEACHER_NAME:  # demo data: the linked member carries the demo teacher's name
+        Member._base_manager.filter(pk=member.pk).update(name=TEACHER_NAME)
+        member.name = TEACHER_NAME
     people.used.add(member.pk)
     for pool in people.available.values():
         if member in pool:
@@ -439,10 +396,13 @@ def seed_competitions() -> dict:
         codes = _Codes()
         ensure_demo_teacher(people)
         existing = set(Edition.objects.values_list("series__code", "number"))
+        enough = people.young_available() >= PEOPLE_NEEDED
         for key, seed in ((("qjs", 14), lambda: seed_qjs14(people, codes, rng)),
                           (("qgs", 3), lambda: seed_qgs3(people, codes, rng)),
                           (("jjb", 5), seed_jjb5),
                           (("qjs", 15), seed_qjs15)):
+            if key in PEOPLE_EDITIONS and not enough:
+                continue
             if key not in existing:
                 seed()
                 created.append(f"{key[0]}{key[1]}")

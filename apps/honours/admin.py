@@ -9,12 +9,18 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from unfold.decorators import action
 
 from apps.core.admin_base import ScopedAdmin
 
 from . import admin_nominations, services  # noqa: F401  (registers the nomination admins)
+from .admin_import import HonourImportAdminMixin
 from .enums import HonourStatus
+from .exporting import honours_xlsx_response
 from .models import Activity, Honour, HonourTitle
 
 TITLE_VIEW = "honours.view_honourtitle"
@@ -59,16 +65,60 @@ def _status_action(to_status: str, label: str):
     return act
 
 
+def _residence_action(resides: bool, label: str):
+    def act(modeladmin, request, queryset):
+        changed = 0
+        for honour in queryset:
+            changed += services.honour_set_residence(honour=honour, resides_in_beijing=resides, actor=request.user)
+        modeladmin.message_user(request, f"已将 {changed} 条荣誉标记为“{label}”（同一人的各条荣誉一并标记）。",
+                                messages.SUCCESS)
+
+    act.__name__ = "mark_resident" if resides else "mark_not_resident"
+    act.short_description = f"标记为“{label}”"
+    act.allowed_permissions = ("change",)
+    return act
+
+
+@admin.action(description=_("导出所选荣誉到 Excel（身份证号脱敏）"), permissions=["view"])
+def export_selected(modeladmin, request, queryset):
+    return honours_xlsx_response(queryset, actor=request.user, via="admin-selected",
+                                 filters={"selected": queryset.count()})
+
+
 @admin.register(Honour)
-class HonourAdmin(ScopedAdmin):
-    list_display = ("holder", "title", "year", "certificate_no", "organization", "status")
-    list_filter = ("status", "title__level", "title", "year")
+class HonourAdmin(HonourImportAdminMixin, ScopedAdmin):
+    list_display = ("holder", "title", "year", "certificate_no", "organization", "status", "resides_in_beijing")
+    list_filter = ("status", "title__level", "title", "year", "resides_in_beijing")
     search_fields = ("collective_name", "member__name", "certificate_no")
     list_select_related = ("title", "member", "organization")
     autocomplete_fields = ("member", "organization")
     add_fields = ("title", "year", "certificate_no", "member", "collective_name", "organization", "notes")
-    change_readonly = ("title", "holder", "organization", "status", "created_by", "created_at")
-    actions = [_status_action(s.value, str(s.label)) for s in HonourStatus]
+    change_readonly = ("title", "holder", "organization", "status", "resides_in_beijing", "created_by", "created_at")
+    actions = [*(_status_action(s.value, str(s.label)) for s in HonourStatus),
+               _residence_action(True, "常住北京"), _residence_action(False, "不在京常住"), export_selected]
+    actions_list = (*HonourImportAdminMixin.import_actions, "export_honours")
+
+    @action(description=_("导出 Excel"), url_path="export-honours", icon="download", permissions=["view"])
+    def export_honours(self, request):
+        """The honours the changelist shows (same filters and search), IDs masked."""
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            queryset = self.get_queryset(request)
+        return honours_xlsx_response(queryset, actor=request.user, via="admin", filters=request.GET.dict())
+
+    def changelist_view(self, request, extra_context=None):
+        """The export button carries the changelist's current filters."""
+        response = super().changelist_view(request, extra_context)
+        query = request.GET.urlencode()
+        context = getattr(response, "context_data", None)
+        if query and context and context.get("actions_list"):
+            ours = reverse("admin:honours_honour_export_honours")
+            for item in context["actions_list"]:
+                for entry in [item, *item.get("items", ())]:
+                    if entry.get("path") == ours:
+                        entry["path"] = f"{ours}?{query}"
+        return response
 
     @admin.display(description=_("获得者"))
     def holder(self, obj):

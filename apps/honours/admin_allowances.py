@@ -51,10 +51,11 @@ class AllowanceRunInline(TabularInline):
 class AllowanceScheduleAdmin(ScopedAdmin):
     """City-wide data, like the honour titles: only the municipal admin's role sees it."""
 
-    list_display = ("name", "kind", "qualifies_on_roll_only", "active", "created_at")
+    list_display = ("name", "kind", "qualifies_on_roll_only", "requires_beijing_residence", "awarded_in_year", "active",
+                    "created_at")
     list_filter = ("kind", "active")
     search_fields = ("name",)
-    fields = ("name", "kind", "qualifies_on_roll_only", "active")
+    fields = ("name", "kind", "qualifies_on_roll_only", "requires_beijing_residence", "awarded_in_year", "active")
     inlines = (AllowanceRateInline, AllowanceRunInline)
     actions_detail = ("generate_batch",)
 

@@ -16,15 +16,25 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
+from apps.accounts.acting import acting_organization
 from apps.core.admin_base import ScopedAdmin
+from apps.members.enums import MemberStatus
+from apps.members.models import Member
+from apps.organizations.enums import GRASSROOTS_KINDS
+from apps.organizations.models import Organization
 
 from . import services
 from .enums import NOMINATION_MOVES, NominationStatus
-from .models import Nomination, NominationCampaign, NominationQuota
+from .models import HonourTitle, Nomination, NominationCampaign, NominationQuota
 
 CAMPAIGN_KEEP = "honours.change_nominationcampaign"
 SUBMIT = "honours.add_nomination"
@@ -111,6 +121,37 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class NominationAddForm(forms.Form):
+    """What a unit fills in to nominate; every rule (window, title, quota under a lock,
+    once per campaign, scope) is ``services.nomination_submit``'s."""
+
+    campaign = forms.ModelChoiceField(label="推荐评选", queryset=NominationCampaign.objects.none(),
+                                      widget=UnfoldAdminSelectWidget)
+    title = forms.ModelChoiceField(label="推荐称号", queryset=HonourTitle.objects.none(), widget=UnfoldAdminSelectWidget)
+    member = forms.ModelChoiceField(label="被推荐人（个人称号）", required=False, queryset=Member._base_manager.none(),
+                                    widget=UnfoldAdminSelectWidget, help_text="本单位（及下属）在会会员，身份证号脱敏显示。")
+    collective_name = forms.CharField(label="被推荐集体（集体称号）", required=False, max_length=200,
+                                      widget=UnfoldAdminTextInputWidget)
+    organization = forms.ModelChoiceField(label="集体所属基层工会", required=False,
+                                          queryset=Organization._base_manager.none(), widget=UnfoldAdminSelectWidget,
+                                          help_text="仅集体称号填写；个人称号取会员所在工会。")
+    deed_summary = forms.CharField(label="主要事迹", widget=UnfoldAdminTextareaWidget(attrs={"rows": 6}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["campaign"].queryset = NominationCampaign.objects.filter(
+            opens_on__lte=today, closes_on__gte=today).order_by("-year", "-id")
+        self.fields["title"].queryset = HonourTitle.objects.filter(is_active=True, campaigns__closes_on__gte=today,
+                                                                   campaigns__opens_on__lte=today).distinct()
+        self.fields["member"].queryset = (Member.objects.filter(status=MemberStatus.ACTIVE)  # scoped
+                                          .select_related("organization").order_by("organization__path", "name", "id"))
+        self.fields["organization"].queryset = Organization.objects.filter(kind__in=GRASSROOTS_KINDS).order_by("path")
+        acting = acting_organization(user) if user is not None else None
+        if acting is not None and acting.kind in GRASSROOTS_KINDS:
+            self.fields["organization"].initial = acting.pk
+
+
 @admin.register(Nomination)
 class NominationAdmin(ScopedAdmin):
     list_display = ("nominee", "title", "campaign", "organization", "status")
@@ -118,7 +159,7 @@ class NominationAdmin(ScopedAdmin):
     search_fields = ("member__name", "collective_name")
     list_select_related = ("title", "campaign", "organization", "member")
     fields = ("campaign", "title", "nominee", "organization", "deed_summary", "status", "return_reason",
-              "notice_start", "notice_end", "honour", "submitted_by", "submitted_at")
+              "notice_start", "notice_end", "honour", "material_links", "submitted_by", "submitted_at")
     readonly_fields = fields
     actions_detail = ["submit_nomination", "review_pass", "review_return", "put_on_notice", "decide"]
 
@@ -126,8 +167,49 @@ class NominationAdmin(ScopedAdmin):
     def nominee(self, obj):
         return str(obj.member) if obj.member_id else obj.collective_name  # a member's str is masked
 
+    @admin.display(description=_("推荐材料"))
+    def material_links(self, obj):
+        """Links to the permission-checked download view; files are never served directly."""
+        materials = list(obj.materials.order_by("id")) if obj is not None and obj.pk else []
+        if not materials:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), '<a class="underline" href="{}" data-testid="material-link">{}</a>（{}，{} KB）',
+            ((reverse("honours:material_download", args=[m.pk]), m.name, m.get_kind_display(),
+              max(1, round(m.size / 1024))) for m in materials))
+
     def has_add_permission(self, request):
-        return False  # units nominate through the API (nomination_submit: window, quota, uniqueness)
+        return request.user.has_perm(SUBMIT)  # units; the add view goes through nomination_submit
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Nominate through ``services.nomination_submit``: the window, the title, the unit's
+        quota (locked, so two clerks never exceed it) and once per campaign are checked there;
+        its Chinese messages are shown on the form and nothing is written."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = NominationAddForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                nomination = services.nomination_submit(
+                    campaign=data["campaign"], title=data["title"], deed_summary=data["deed_summary"],
+                    actor=request.user, member=data.get("member"), collective_name=data.get("collective_name", ""),
+                    organization=None if data.get("member") else data.get("organization"))
+            except ValidationError as exc:
+                for text in exc.messages:
+                    form.add_error(None, text)
+            else:
+                left = services.campaign_quota_summary(campaign=nomination.campaign,
+                                                       organization=nomination.organization)
+                tail = f"本单位名额剩余 {left['left']} 个。" if left else ""
+                self.message_user(request, f"已登记推荐：{nomination}（草稿）。{tail}上传材料后请点击“基层推荐”报送。",
+                                  messages.SUCCESS)
+                return redirect(reverse("admin:honours_nomination_change", args=[nomination.pk]))
+        context = {**self.admin_site.each_context(request), "title": "新增推荐", "form": form,
+                   "opts": self.model._meta, "changelist_url": reverse("admin:honours_nomination_changelist")}
+        response = TemplateResponse(request, "admin/honours/nomination/add.html", context)
+        add_never_cache_headers(response)
+        return response
 
     def has_change_permission(self, request, obj=None):
         return False  # read-only; statuses move by the detail buttons

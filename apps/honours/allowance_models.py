@@ -31,6 +31,12 @@ class AllowanceSchedule(models.Model):
     qualifies_on_roll_only = models.BooleanField(
         _("仅限在册"), default=True,
         help_text=_("勾选：仅在册的称号获得者；不勾选：迁出者也可领取。撤销、去世者一律不发。"))
+    requires_beijing_residence = models.BooleanField(
+        _("仅限常住北京"), default=False,
+        help_text=_("勾选：不在京常住的获得者（荣誉上标记“常住北京”为否）不发放。"))
+    awarded_in_year = models.PositiveSmallIntegerField(
+        _("仅限该年度授予"), null=True, blank=True,
+        help_text=_("填写年度（如 2025）：只发给该年度获得称号的人（评选奖励）；留空：名册上的所有人。"))
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -23,6 +23,7 @@ from apps.payments.services import payment_batch_add_items, payment_batch_create
 
 from .allowance_models import AllowanceKind, AllowanceRate, AllowanceRun, AllowanceSchedule
 from .enums import HonourStatus
+from .models import Honour
 from .selectors import honour_roll
 
 ALREADY_RUN = "该标准本期间已生成过发放批次，不能重复生成。"
@@ -50,6 +51,7 @@ def _period(period) -> str:
 
 
 def allowance_schedule_create(*, name: str, kind: str, rates: dict, actor, qualifies_on_roll_only: bool = True,
+                              requires_beijing_residence: bool = False, awarded_in_year: int | None = None,
                               active: bool = True) -> AllowanceSchedule:
     """A schedule with its amounts per title level (``{level: amount}``, each > 0)."""
     from apps.payments.services import money
@@ -58,25 +60,35 @@ def allowance_schedule_create(*, name: str, kind: str, rates: dict, actor, quali
         raise ValidationError({"rates": ["请至少填写一个级别的金额。"]})
     amounts = {level: money(amount) for level, amount in rates.items()}
     schedule = AllowanceSchedule(name=(name or "").strip(), kind=kind, qualifies_on_roll_only=qualifies_on_roll_only,
-                                 active=active)
+                                 requires_beijing_residence=requires_beijing_residence,
+                                 awarded_in_year=awarded_in_year, active=active)
     schedule.full_clean()
     with transaction.atomic():
         schedule.save()
         AllowanceRate.objects.bulk_create(
             [AllowanceRate(schedule=schedule, level=level, amount=amount) for level, amount in amounts.items()])
         audit_record(actor=actor, action="allowance_schedule.create", target=schedule,
-                     data={"kind": kind, "rates": {k: str(v) for k, v in amounts.items()}})
+                     data={"kind": kind, "rates": {k: str(v) for k, v in amounts.items()},
+                           "requires_beijing_residence": requires_beijing_residence,
+                           "awarded_in_year": awarded_in_year})
     return schedule
 
 
 def _entries(schedule: AllowanceSchedule) -> list[tuple]:
     """``(honour, amount)`` per qualifying person: the roll's highest title of each person
-    (one row per person), a living, active member, a title level the schedule pays."""
+    (one row per person), a living, active member, a title level the schedule pays; with
+    ``awarded_in_year`` only that year's honourees (at their highest title of that year);
+    with ``requires_beijing_residence`` nobody marked as not resident in Beijing (on any of
+    their honours: residence belongs to the person)."""
     rates = {r.level: r.amount for r in schedule.rates.all()}
     statuses = (HonourStatus.ON_ROLL,) if schedule.qualifies_on_roll_only else (
         HonourStatus.ON_ROLL, HonourStatus.MOVED_OUT)
-    roll = (honour_roll(statuses=statuses).filter(member__status=MemberStatus.ACTIVE, title__level__in=list(rates))
+    roll = (honour_roll(statuses=statuses, year=schedule.awarded_in_year)
+            .filter(member__status=MemberStatus.ACTIVE, title__level__in=list(rates))
             .select_related("member__organization"))
+    if schedule.requires_beijing_residence:
+        away = Honour.objects.filter(member__isnull=False, resides_in_beijing=False).values("member__id_hash")
+        roll = roll.exclude(member__id_hash__in=away)
     return [(honour, rates[honour.title.level]) for honour in roll]
 
 
@@ -138,9 +150,19 @@ def allowance_generate(*, schedule: AllowanceSchedule, period, actor) -> Allowan
     return run
 
 
+# How the work report groups the kinds: the model workers' allowances and condolence money
+# (荣誉津贴、春节慰问金、国庆走访慰问金), and the rewards of the year's honourees (奖金、一次性补贴).
+REPORT_GROUPS = (
+    ("allowances", "劳模津贴及慰问金",
+     (AllowanceKind.HONOUR_ALLOWANCE, AllowanceKind.SPRING_FESTIVAL, AllowanceKind.NATIONAL_DAY)),
+    ("rewards", "评选表彰奖励", (AllowanceKind.BONUS, AllowanceKind.SUBSIDY)),
+)
+
+
 def allowance_report(year: int) -> dict:
     """What each holder received in ``year`` (periods "YYYY" or "YYYY-…"): the items of the
-    runs' batches that are not cancelled and not failed, with totals per kind."""
+    runs' batches that are not cancelled and not failed, with totals and people per kind and
+    per group (``REPORT_GROUPS``: "758 model workers' allowances", "74 honourees' rewards")."""
     runs = AllowanceRun.objects.filter(Q(period=str(year)) | Q(period__startswith=f"{year}-"), batch__isnull=False)
     kind_of = dict(runs.values_list("batch_id", "schedule__kind"))
     items = (PaymentItem.objects.filter(batch_id__in=list(kind_of))
@@ -149,6 +171,7 @@ def allowance_report(year: int) -> dict:
     labels = dict(AllowanceKind.choices)
     holders: dict[int, dict] = {}
     totals: dict[str, Decimal] = {}
+    paid: dict[str, set] = {}
     for item in items:
         kind = kind_of[item.batch_id]
         holder = holders.setdefault(item.member_id, {
@@ -158,9 +181,15 @@ def allowance_report(year: int) -> dict:
                                    "batch_title": item.batch.title, "amount": item.amount, "status": item.status})
         holder["total"] += item.amount
         totals[kind] = totals.get(kind, ZERO) + item.amount
+        paid.setdefault(kind, set()).add(item.member_id)
     return {
         "year": year,
         "holders": list(holders.values()),
-        "totals_by_kind": [{"kind": k, "kind_label": str(labels[k]), "sum": v} for k, v in totals.items()],
+        "totals_by_kind": [{"kind": k, "kind_label": str(labels[k]), "sum": v, "holders": len(paid[k])}
+                           for k, v in totals.items()],
+        "groups": [{"group": key, "label": label,
+                    "holders": len(set().union(*(paid.get(k, set()) for k in kinds))),
+                    "sum": sum((totals.get(k, ZERO) for k in kinds), ZERO)}
+                   for key, label, kinds in REPORT_GROUPS],
         "total": sum(totals.values(), ZERO),
     }

@@ -53,6 +53,9 @@ class Honour(ScopedModelMixin, models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=HonourStatus.choices,
                               default=HonourStatus.ON_ROLL)
     notes = models.TextField(_("备注"), blank=True)
+    resides_in_beijing = models.BooleanField(
+        _("常住北京"), default=True,
+        help_text=_("不在京常住的获得者不领取要求“常住北京”的津贴慰问（同一人的各条荣誉一并标记）。"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

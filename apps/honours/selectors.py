@@ -10,18 +10,20 @@ from .enums import HonourStatus
 from .models import Honour
 
 
-def honour_roll(*, statuses: Iterable[str] = (HonourStatus.ON_ROLL,)) -> QuerySet[Honour]:
+def honour_roll(*, statuses: Iterable[str] = (HonourStatus.ON_ROLL,), year: int | None = None) -> QuerySet[Honour]:
     """The roll of persons: each person once, with their highest title (smallest rank;
     the earliest award of it on a tie). A person is one resident ID, so a member who moved
-    unit and holds honours under both registrations still appears once."""
+    unit and holds honours under both registrations still appears once. With ``year``,
+    only the honours awarded in that year count (a reward round's honourees)."""
     statuses = list(statuses)
+    awarded = {} if year is None else {"year": year}
     best = (
-        Honour.objects.filter(member__id_hash=OuterRef("member__id_hash"), status__in=statuses)
+        Honour.objects.filter(member__id_hash=OuterRef("member__id_hash"), status__in=statuses, **awarded)
         .order_by("title__rank", "year", "id")
         .values("id")[:1]
     )
     return (
-        Honour.objects.filter(member__isnull=False, status__in=statuses, id=Subquery(best))
+        Honour.objects.filter(member__isnull=False, status__in=statuses, id=Subquery(best), **awarded)
         .select_related("title", "member", "organization")
         .order_by("title__rank", "organization__path", "member__name", "id")
     )

@@ -342,3 +342,21 @@ def material_add(*, nomination: Nomination, upload, actor=None):
     audit_record(actor=actor, action="nomination.material", target=nomination,
                  data={"material": material.pk, "kind": kind, "size": material.size})
     return material
+
+
+@transaction.atomic
+def honour_set_residence(*, honour: Honour, resides_in_beijing: bool, actor=None) -> int:
+    """Mark whether a holder lives in Beijing (常住北京). Residence belongs to the person, so
+    every honour of the same person (same resident ID) within the acting scope is marked;
+    a collective's honour alone. Rows locked, audited; returns the honours changed."""
+    honour = Honour.objects.select_for_update(of=("self",)).get(pk=honour.pk)  # scoped: outside → DoesNotExist
+    same = (Honour.objects.filter(member__id_hash=honour.member.id_hash) if honour.member_id
+            else Honour.objects.filter(pk=honour.pk))
+    ids = list(same.exclude(resides_in_beijing=resides_in_beijing).select_for_update(of=("self",))
+               .values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Honour.objects.filter(pk__in=ids).update(resides_in_beijing=resides_in_beijing, updated_at=timezone.now())
+    audit_record(actor=actor, action="honour.residence", target=honour,
+                 data={"resides_in_beijing": resides_in_beijing, "honours": ids})
+    return len(ids)

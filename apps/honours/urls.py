@@ -7,4 +7,5 @@ app_name = "honours"
 urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("notice/<int:pk>/", views.campaign_notice, name="notice"),
+    path("materials/<int:pk>/download/", views.material_download, name="material_download"),
 ]

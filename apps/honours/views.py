@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -13,9 +13,12 @@ from apps.accounts.acting import acting_organization
 from apps.core.scoping import scopes_disabled
 
 from .enums import NominationStatus
-from .models import Nomination, NominationCampaign, NominationQuota
+from .models import Nomination, NominationCampaign, NominationMaterial, NominationQuota
 from .services import campaign_quota_summary
 
+MATERIAL_VIEW = "honours.view_nomination"
+MATERIAL_TYPES = {"pdf": "application/pdf",
+                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 CAMPAIGN_VIEW = "honours.view_nominationcampaign"
 CAMPAIGN_KEEP = "honours.change_nominationcampaign"
 
@@ -55,3 +58,27 @@ def campaign_notice(request, pk: int):
                 for n in Nomination.objects.filter(campaign=campaign, status=NominationStatus.NOTICE)
                 .select_related("title", "member", "organization").order_by("title__rank", "organization__path", "id")]
     return render(request, "honours/notice.html", {"campaign": campaign, "rows": rows})
+
+
+@login_required
+@require_GET
+def material_download(request, pk: int):
+    """A nomination's supporting document, as an attachment under its original name. Files
+    live under MEDIA_ROOT and are never served directly: the scoped manager makes another
+    unit's document a 404, exactly like a missing one; every download is audited."""
+    from apps.core.audit import audit_record
+
+    if not request.user.has_perm(MATERIAL_VIEW):
+        raise Http404
+    material = get_object_or_404(NominationMaterial.objects.select_related("nomination"), pk=pk)  # scoped
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit_record(actor=request.user, action="nomination.material_download", target=material.nomination,
+                 data={"material": material.pk})
+    response = FileResponse(handle, as_attachment=True, filename=material.name,
+                            content_type=MATERIAL_TYPES.get(material.kind, "application/octet-stream"))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

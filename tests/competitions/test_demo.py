@@ -30,7 +30,7 @@ def _counts() -> dict:
 def demo(db):
     seed_organizations()
     seed_users()
-    seed_members(0)
+    seed_members(3000)  # what `make run` seeds: enough young university members for the 2025 editions
     return seed_competitions()
 
 

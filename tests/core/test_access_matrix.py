@@ -1036,10 +1036,125 @@ def check_material_upload(suffix: str) -> Callable:
     return check
 
 
+def check_material_list(suffix: str) -> Callable:
+    """Listing 朝阳's nomination's documents: refused to every outsider (a 404 for staff holding
+    the view permission), never naming the file; 朝阳's admin and the municipal admin list it."""
+
+    def check(w: World) -> None:
+        url = f"/api/v1/nominations/{_nomination(w).pk}/{suffix}"
+        for key in OUTSIDERS:
+            response = w.client(key).get(url)
+            assert refused(response), (key, url, response.status_code)
+            if key in STAFF_OUTSIDERS and w.users[key].has_perm("honours.view_nomination"):
+                assert response.status_code == 404, (key, url, response.status_code)
+            assert "a.pdf" not in response.content.decode(), key
+        for control in ("chaoyang", "municipal"):
+            response = w.client(control).get(url)
+            assert response.status_code == 200 and "a.pdf" in response.content.decode(), (control, url)
+    return check
+
+
+def check_materials(suffix: str) -> Callable:
+    """The materials URL: POST uploads, GET lists (both scoped)."""
+    return lambda w: (check_material_upload(suffix)(w), check_material_list(suffix)(w))
+
+
+def _foreign_material(w: World):
+    from django.core.files.base import ContentFile
+
+    from apps.honours.models import NominationMaterial
+
+    material = NominationMaterial(nomination=_nomination(w), name="朝阳事迹.pdf", kind="pdf", size=12)
+    material.file.save("foreign.pdf", ContentFile(b"%PDF-foreign"), save=False)
+    material.save()
+    return material
+
+
+def check_material_download(w: World) -> None:
+    """A 404 for every outsider (staff or not), like a missing file; the control downloads it."""
+    material = _foreign_material(w)
+    check_detail(lambda w: f"/honours/materials/{material.pk}/download/")(w)
+    response = w.client("chaoyang").get(f"/honours/materials/{material.pk}/download/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-foreign"
+
+
 ENTRIES.update({
-    "api/v1/^nominations/(?P<pk>[^/.]+)/materials/$": check_material_upload("materials/"),
-    r"api/v1/^nominations/(?P<pk>[^/.]+)/materials\.(?P<format>[a-z0-9]+)/?$": check_material_upload(
-        "materials.json"),
+    "api/v1/^nominations/(?P<pk>[^/.]+)/materials/$": check_materials("materials/"),
+    r"api/v1/^nominations/(?P<pk>[^/.]+)/materials\.(?P<format>[a-z0-9]+)/?$": check_materials("materials.json"),
+    "honours/materials/<int:pk>/download/": check_material_download,
+})
+
+HONOUR_IMPORT_URL = "/admin/honours/honour/import-honours/"
+HONOUR_TEMPLATE_URL = "/admin/honours/honour/download-template/"
+
+
+def _honour_import_post(client: Client, data: dict, sheet: bytes | None = None):
+    import io
+
+    client.get("/")
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    payload = {**data, "csrfmiddlewaretoken": token}
+    if sheet is not None:
+        payload["file"] = io.BytesIO(sheet)
+        payload["file"].name = "roll.xlsx"
+    return client.post(HONOUR_IMPORT_URL, payload)
+
+
+def check_honour_import(w: World) -> None:
+    """The roll import is the municipal admin's: every outsider is refused (page, upload and a
+    made-up confirm token) and nothing is written; the control previews and confirms a row
+    for 朝阳's member, so the URL and the form were right."""
+    from apps.honours.importing import HEADERS
+    from apps.honours.models import Honour
+    from tests.members.sheets import xlsx_bytes
+
+    member = w.objects[Member]
+    sheet = xlsx_bytes([{"姓名": member.name, "身份证号": member.id_number, "荣誉称号": "北京市劳动模范",
+                         "授予年份": 2025}], HEADERS)
+    before = Honour._base_manager.count()
+    for key in OUTSIDERS:
+        client = w.client(key)
+        for response in (client.get(HONOUR_IMPORT_URL), _honour_import_post(client, {}, sheet),
+                         _honour_import_post(client, {"token": "0" * 32})):
+            assert refused(response), (key, response.status_code)
+            assert member.name not in response.content.decode(), key
+    assert Honour._base_manager.count() == before, "an outsider imported"
+    control = w.client("municipal")
+    preview = _honour_import_post(control, {}, sheet)
+    assert preview.status_code == 200 and preview.context["token"], "control must preview"
+    done = _honour_import_post(control, {"token": preview.context["token"]})
+    assert done.status_code == 302 and Honour._base_manager.count() == before + 1, "control must import"
+
+
+def check_honour_template(w: World) -> None:
+    """The empty template, for the municipal admin only."""
+    control = w.client("municipal").get(HONOUR_TEMPLATE_URL)
+    assert control.status_code == 200 and "spreadsheetml" in control["Content-Type"], "control must download it"
+    for key in OUTSIDERS:
+        assert refused(w.client(key).get(HONOUR_TEMPLATE_URL)), key
+
+
+def _honour_export_probing(path: str) -> Callable:
+    """Plain and asking for 朝阳 by unit: an outsider's workbook never holds 朝阳's honour holder
+    (name or masked ID); the municipal control's does."""
+
+    def check(w: World) -> None:
+        check_member_export(lambda client, _w: client.get(path))(w)
+        member = w.objects[Member]
+        for key in OUTSIDERS:
+            for query in (f"?unit={w.tree.chaoyang.code}", "?roll=true", "?level=municipal"):
+                response = w.client(key).get(path + query)
+                text = _xlsx_text(response)
+                assert refused(response) or (text and member.name not in text), (key, query)
+    return check
+
+
+ENTRIES.update({
+    HONOUR_IMPORT_URL.lstrip("/"): check_honour_import,
+    HONOUR_TEMPLATE_URL.lstrip("/"): check_honour_template,
+    "admin/honours/honour/export-honours/": _honour_export_probing("/admin/honours/honour/export-honours/"),
+    "api/v1/^honours/export/$": _honour_export_probing("/api/v1/honours/export/"),
+    r"api/v1/^honours/export\.(?P<format>[a-z0-9]+)/?$": _honour_export_probing("/api/v1/honours/export.json"),
 })
 
 
@@ -1281,7 +1396,12 @@ def test_matrix_covers_new_patterns():
     assert entry_for("admin/organizations/nosuchmodel/") is None
 
 
-@pytest.mark.parametrize("route", ALL_ROUTES)
+# Routes whose control renders a certificate PDF (needs the CJK font: marker cjkfont).
+PDF_ROUTES = {"competitions/certificates/<str:code>/pdf/"}
+
+
+@pytest.mark.parametrize("route", [pytest.param(r, marks=pytest.mark.cjkfont) if r in PDF_ROUTES else r
+                                   for r in ALL_ROUTES])
 def test_foreign_objects_stay_out(route, world, monkeypatch):
     monkeypatch.setattr(User, "acting_organization_for_test", _acting_org, raising=False)
     check = entry_for(route)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from stdnum.cn import ric
 
+from apps.competitions.models import TeacherAccount
 from apps.core.models import AuditLog
 from apps.core.scoping import scopes_disabled
 from apps.members.demo import DEMO_PER_UNIT, DEMO_UNITS, add_years
@@ -126,6 +127,7 @@ def test_seed_members_is_deterministic_and_tops_up():
     with scopes_disabled():
         first = list(Member.objects.order_by("id").values_list("name", "id_number", "organization__code",
                                                                  "joined_on", "phone"))
+        TeacherAccount.objects.all().delete()  # the competitions demo links teacher1 to a member
         MemberStatusChange.objects.all().delete()
         Member.objects.all().delete()
     seed(members=120)

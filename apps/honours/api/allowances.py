@@ -33,7 +33,8 @@ class AllowanceScheduleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AllowanceSchedule
-        fields = ("id", "name", "kind", "qualifies_on_roll_only", "active", "rates")
+        fields = ("id", "name", "kind", "qualifies_on_roll_only", "requires_beijing_residence", "awarded_in_year",
+                  "active", "rates")
         read_only_fields = ("id",)
 
 
@@ -87,12 +88,21 @@ class AllowanceKindTotalSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AllowanceKind.choices)
     kind_label = serializers.CharField()
     sum = serializers.DecimalField(**MONEY)
+    holders = serializers.IntegerField()
+
+
+class AllowanceGroupSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    label = serializers.CharField()
+    holders = serializers.IntegerField()
+    sum = serializers.DecimalField(**MONEY)
 
 
 class AllowanceReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     holders = AllowanceHolderSerializer(many=True)
     totals_by_kind = AllowanceKindTotalSerializer(many=True)
+    groups = AllowanceGroupSerializer(many=True)
     total = serializers.DecimalField(**MONEY)
 
 

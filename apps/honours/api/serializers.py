@@ -28,7 +28,7 @@ class HonourSerializer(serializers.ModelSerializer):
         model = Honour
         fields = ("id", "title", "title_name", "level", "holder_kind", "year", "certificate_no", "member",
                   "member_name", "member_id_number", "collective_name", "holder_name", "organization",
-                  "organization_name", "status", "notes")
+                  "organization_name", "status", "resides_in_beijing", "notes")
         read_only_fields = fields
 
 
@@ -132,10 +132,17 @@ class NominationCampaignSerializer(serializers.ModelSerializer):
 
 
 class NominationMaterialSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(help_text="权限校验后以附件下载")
+
     class Meta:
         model = NominationMaterial
-        fields = ("id", "nomination", "name", "kind", "size", "uploaded_at")
+        fields = ("id", "nomination", "name", "kind", "size", "uploaded_at", "download_url")
         read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("honours:material_download", args=[obj.pk])
 
 
 class NominationMaterialUploadSerializer(serializers.Serializer):

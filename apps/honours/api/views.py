@@ -9,9 +9,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
 from ..enums import HonourStatus, NominationStatus, TitleLevel
+from ..exporting import honours_xlsx_response
 from ..models import Honour, Nomination, NominationCampaign
 from ..selectors import honour_roll
 from ..services import (
@@ -71,6 +73,18 @@ class HonourViewSet(
         return Honour.objects.select_related("title", "member", "organization").order_by(
             "title__rank", "-year", "id")
 
+    @extend_schema(
+        summary="导出 Excel（当前筛选条件，身份证号脱敏）",
+        filters=True,
+        responses={(200, XLSX_CONTENT_TYPE): {"type": "string", "format": "binary"}},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request, **kwargs):
+        """The filtered honours of the acting subtree as xlsx: IDs masked, text cells, audited."""
+        queryset = self.filter_queryset(self.get_queryset())
+        filters = {k: v for k, v in request.query_params.items() if k != "format"}
+        return honours_xlsx_response(queryset, actor=request.user, via="api", filters=filters)
+
     @extend_schema(request=HonourWriteSerializer, responses=HonourSerializer)
     def create(self, request, *args, **kwargs):
         data = HonourWriteSerializer(data=request.data)
@@ -114,7 +128,8 @@ class NominationViewSet(
         "notice": REVIEW,
         "objection": REVIEW,
         "decide": REVIEW,
-        "materials": "honours.add_nomination",
+        "materials": "honours.view_nomination",  # the list (GET)
+        "upload_material": "honours.add_nomination",  # POST to the same URL
     }
 
     def get_queryset(self):
@@ -176,10 +191,18 @@ class NominationViewSet(
             raise as_drf_error(exc) from exc
         return Response(NominationSerializer(nomination).data)
 
-    @extend_schema(request={"multipart/form-data": NominationMaterialUploadSerializer},
-                   responses={201: NominationMaterialSerializer})
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @extend_schema(methods=["GET"], request=None, responses=NominationMaterialSerializer(many=True))
+    @action(detail=True, methods=["get"], parser_classes=[MultiPartParser])
     def materials(self, request, pk=None, **kwargs):
+        """The supporting documents of a nomination, each with its (permission-checked) download URL."""
+        nomination = self.get_object()
+        materials = nomination.materials.order_by("id")
+        return Response(NominationMaterialSerializer(materials, many=True).data)
+
+    @extend_schema(methods=["POST"], request={"multipart/form-data": NominationMaterialUploadSerializer},
+                   responses={201: NominationMaterialSerializer})
+    @materials.mapping.post
+    def upload_material(self, request, pk=None, **kwargs):
         """Upload a supporting document (PDF or DOCX, checked by content; at most 10 MB) to a
         draft or returned nomination."""
         nomination = self.get_object()

@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.accounts.demo import DEMO_PASSWORD, seed_users
+from apps.competitions.demo import seed_competitions
+from apps.honours.demo import seed_honours
 from apps.members.demo import DEFAULT_SEED, DEMO_PER_UNIT, seed_members
 from apps.organizations.demo import seed_organizations
 
@@ -28,6 +30,8 @@ class Command(BaseCommand):
             orgs = seed_organizations()
             users = seed_users()
             members = seed_members(options["members"], seed=options["seed"])
+            seed_honours()  # the 2025 roll (758), reward round (74) and allowance batches, given enough members
+            seed_competitions()  # 青教赛/青管赛 2025 results (the report's figures, given enough members), 2026 open editions
         self.stdout.write(f"组织：共 {orgs['units']} 个单位（本次新增 {orgs['created']} 个）")
         self.stdout.write(f"会员：共 {members['members']} 人（本次新增 {members['created']} 人）")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,67 @@
+"""The honours demo reproduces the 2025 work report's figures, through the real services."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from apps.core.scoping import scope, scopes_disabled
+from apps.honours.allowance_models import AllowanceRun, AllowanceSchedule
+from apps.honours.allowances import allowance_report
+from apps.honours.demo import seed_honours
+from apps.honours.enums import TitleLevel
+from apps.honours.models import Honour, NominationCampaign
+from apps.members.models import Member
+from apps.honours.selectors import honour_roll
+from apps.organizations.models import Organization
+from apps.payments.models import PaymentBatch, PaymentItem
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    with scopes_disabled():
+        return (Honour.objects.count(), AllowanceRun.objects.count(), PaymentBatch.objects.count(),
+                PaymentItem.objects.count())
+
+
+def test_seed_demo_reproduces_the_reports_honours_figures():
+    call_command("seed_demo")  # the bare demo city (30 members in each demo unit): too small for the roll
+    with scopes_disabled():
+        assert Honour.objects.count() == 0 and AllowanceRun.objects.count() == 0
+        assert AllowanceSchedule.objects.count() == 5 and NominationCampaign.objects.count() == 1
+    started = time.monotonic()
+    call_command("seed_demo", members=1000)  # a city large enough for the roll: the rest is added
+    assert time.monotonic() - started < 60, "seed_demo must stay fast"
+    with scopes_disabled():
+        for code in ("U-THU", "D-HAIDIAN", "D-CHAOYANG"):  # a few model workers in each demo user's unit
+            assert Honour.objects.filter(organization__code=code, member__isnull=False).count() == 5, code
+    with scopes_disabled():
+        root = Organization.objects.get(depth=1)
+    with scope(paths=[root.path]):
+        roll = honour_roll()
+        assert roll.filter(title__level=TitleLevel.NATIONAL).count() == 73
+        assert roll.filter(title__level=TitleLevel.MUNICIPAL).count() == 685
+        assert Honour.objects.filter(member__isnull=True, year=2025).count() == 9  # model collectives
+        report = allowance_report(2025)
+    groups = {g["group"]: g for g in report["groups"]}
+    assert (groups["allowances"]["holders"], groups["allowances"]["sum"]) == (758, Decimal("1054000.00"))
+    assert (groups["rewards"]["holders"], groups["rewards"]["sum"]) == (74, Decimal("1580000.00"))
+    kinds = {row["kind"]: row["holders"] for row in report["totals_by_kind"]}
+    assert kinds == {"honour_allowance": 758, "spring_festival": 758, "national_day": 758, "bonus": 74,
+                     "subsidy": 74}
+    # each person once per schedule and period; the rewarded 74 are on the roll too
+    assert len(report["holders"]) == 758
+    assert report["total"] == Decimal("2634000.00")
+
+    before = counts()
+    with scopes_disabled():
+        members = Member.objects.count()
+    seed_honours()  # idempotent, and never adds members
+    call_command("seed_demo", members=1000)
+    assert counts() == before
+    with scopes_disabled():
+        assert Member.objects.count() == members
