@@ -39,6 +39,24 @@ def bench_database():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def database_url() -> str:
+    """The bench database as a DATABASE_URL, for the processes a benchmark starts (a Celery
+    worker, gunicorn)."""
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def dedicated_test_name(suffix: str) -> None:
+    """The bench database has its own name, so it never clobbers a test run's test_<db>."""
+    from django.conf import settings
+
+    test = connection.settings_dict.setdefault("TEST", {})
+    test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{suffix}"
+
+
 def best_of(fn, *, repeat: int = 5) -> float:
     """The fastest of ``repeat`` runs, in seconds (least disturbed by the machine)."""
     times = []

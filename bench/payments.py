@@ -32,9 +32,8 @@ import subprocess
 import sys
 import time
 from decimal import Decimal
-from urllib.parse import quote
 
-from harness import bench_database, best_of, report
+from harness import bench_database, best_of, database_url, dedicated_test_name, report
 
 ITEMS = 20_000
 AMOUNT = Decimal("88.00")
@@ -48,24 +47,6 @@ TARGETS = {  # from the issue
     "disburse_items_per_s_min": 2000,
     "rerun_s_max": 1.0,
 }
-
-
-def dedicated_test_name() -> None:
-    """The bench database has its own name, so it never clobbers a test run's test_<db>."""
-    from django.conf import settings
-    from django.db import connection
-
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_payments"
-
-
-def database_url() -> str:
-    """The bench database as a DATABASE_URL for the worker process."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 # --- the worker ----------------------------------------------------------------------------------
@@ -372,7 +353,7 @@ def main() -> None:
 
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"):
         raise SystemExit("bench/payments.py needs PostgreSQL and Redis (run it through .ci/testenv.py)")
-    dedicated_test_name()
+    dedicated_test_name("payments")
     with bench_database() as vendor:
         start = time.perf_counter()
         seed_organizations()

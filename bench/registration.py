@@ -36,7 +36,7 @@ if not os.environ.get("FIELD_ENCRYPTION_KEY"):
 
     os.environ["FIELD_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
 
-from harness import bench_database, report  # noqa: E402
+from harness import bench_database, database_url, dedicated_test_name, report  # noqa: E402
 
 TEACHERS = 300
 CAPACITY = 50
@@ -45,24 +45,6 @@ WORKERS = 2
 THREADS = 4  # gthread threads per worker
 REQUEST_TIMEOUT = 30.0
 DEADLINE = 120.0
-
-
-def dedicated_test_name() -> None:
-    from django.conf import settings
-    from django.db import connection
-
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_registration"
-
-
-def database_url() -> str:
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -239,7 +221,7 @@ def main() -> None:
 
     from django.db import connection
 
-    dedicated_test_name()
+    dedicated_test_name("registration")
     if connection.vendor != "postgresql":
         raise SystemExit("bench/registration.py needs PostgreSQL (set DATABASE_URL or start the local server)")
     with bench_database():

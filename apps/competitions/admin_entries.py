@@ -13,9 +13,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 
-from apps.core.admin_base import ScopedAdmin
+from apps.core.admin_base import ReadOnlyInline, ScopedAdmin
 
 from . import structure
 from .admin_common import error_text, is_keeper, report, service_or_denied
@@ -24,22 +23,13 @@ from .models import Entry, TeamMember, UnitQuota
 DECIDE = "competitions.change_entry"  # units (and the municipal admin): approve / reject
 
 
-class TeamMemberInline(TabularInline):
+class TeamMemberInline(ReadOnlyInline):
     model = TeamMember
-    extra = 0
     fields = ("teammate", "status", "invited_at", "responded_at")
-    readonly_fields = fields
-    can_delete = False
 
     @admin.display(description=_("队员"))
     def teammate(self, obj):
         return str(obj.member)  # masked
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RejectForm(forms.Form):

@@ -12,9 +12,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.widgets import UnfoldAdminSelectWidget
 
+from apps.core.admin_base import ReadOnlyInline
 from apps.accounts.enums import Role
 from apps.accounts.models import RoleAssignment, User
 from apps.core.audit import audit_record
@@ -146,18 +146,9 @@ class ConflictDeclarationAdmin(KeeperAdmin):
             self.delete_model(request, obj)
 
 
-class ScoreInline(TabularInline):
+class ScoreInline(ReadOnlyInline):
     model = Score
-    extra = 0
     fields = ("criterion", "value")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScoreSheet)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 
 
 class ScopedAdmin(ModelAdmin):
@@ -28,4 +28,21 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(TabularInline):
+    """A record shown beside its parent (history, scores, runs): every field read-only,
+    nothing added, changed or deleted from the parent's page."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or ()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

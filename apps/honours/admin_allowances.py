@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from apps.core.admin_base import ScopedAdmin
+from apps.core.admin_base import ReadOnlyInline, ScopedAdmin
 from apps.core.audit import audit_record
 
 from . import allowances
@@ -33,18 +33,9 @@ class AllowanceRateInline(TabularInline):
     fields = ("level", "amount")
 
 
-class AllowanceRunInline(TabularInline):
+class AllowanceRunInline(ReadOnlyInline):
     model = AllowanceRun
-    extra = 0
     fields = ("period", "batch", "created_by", "created_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AllowanceSchedule)

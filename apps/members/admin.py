@@ -6,14 +6,12 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.cache import add_never_cache_headers
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from apps.core.admin_base import ScopedAdmin
+from apps.core.admin_base import ReadOnlyInline, ScopedAdmin
 
 from .admin_export import MemberExportAdminMixin
 from .admin_import import MemberImportAdminMixin
-from .enums import EmploymentType, MemberStatus
 from .forms import MemberAddForm, MemberChangeForm, RevealForm
 from .models import Member, MemberStatusChange
 from .services import REVEAL_PERMISSION, member_create, member_reveal, member_update
@@ -36,15 +34,9 @@ class YoungFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusChangeInline(TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = MemberStatusChange
-    extra = 0
-    can_delete = False
     fields = ("changed_on", "from_status", "to_status", "reason", "actor")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Member)

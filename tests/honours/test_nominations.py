@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from apps.core.models import AuditLog
 from apps.core.scoping import scope, scopes_disabled

@@ -4,7 +4,6 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin, as_drf_error
