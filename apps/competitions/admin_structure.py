@@ -138,6 +138,49 @@ def _move_action(to: str, name: str, label: str, done_label: str):
     return act
 
 
+@admin.action(description=_("生成奖金发放批次（已发布的届次）"), permissions=["bonus"])
+def bonus_batch(modeladmin, request, queryset):
+    from .bonuses import bonus_batch_create
+
+    done, failed = 0, []
+    for edition in queryset:
+        try:
+            bonus_batch_create(edition=edition, actor=request.user)
+            done += 1
+        except ValidationError as exc:
+            failed.append(f"{edition.name}：{error_text(exc)}")
+    report(modeladmin, request, done, "已生成奖金发放批次（草稿，待提交审批）", failed)
+
+
+def _stage_action(name: str, label: str, done_label: str, run):
+    def act(modeladmin, request, queryset):
+        done, failed = 0, []
+        for stage in queryset.select_related("edition"):
+            try:
+                run(stage=stage, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{stage}：{error_text(exc)}")
+        report(modeladmin, request, done, done_label, failed)
+
+    act.__name__ = name
+    act.short_description = label
+    act.allowed_permissions = ("change",)
+    return act
+
+
+def _aggregate(*, stage, actor):
+    from .scoring import stage_aggregate
+
+    stage_aggregate(stage=stage, actor=actor)
+
+
+def _advance(*, stage, actor):
+    from .scoring import stage_advance
+
+    stage_advance(stage=stage, actor=actor)  # aggregates the groups not yet advanced first
+
+
 @admin.action(description=_("复制为下一届（筹备中）"), permissions=["add"])
 def copy_next(modeladmin, request, queryset):
     done, failed = 0, []
@@ -179,8 +222,12 @@ class EditionAdmin(EditionPublishMixin, StructureAdmin):
         _move_action(EditionStatus.JUDGING, "close_registration", "截止报名，进入评审（报名中 → 评审中）",
                      "已截止报名，进入评审"),
         copy_next,
+        bonus_batch,
     ]
     actions_detail = ("prize_preview", "publish_results")
+
+    def has_bonus_permission(self, request):
+        return KeeperAdmin.has_view_permission(self, request) and request.user.has_perm("payments.add_paymentbatch")
 
     def has_change_permission(self, request, obj=None):
         return not _published(obj) and KeeperAdmin.has_change_permission(self, request, obj)
@@ -279,6 +326,10 @@ class StageAdmin(StructureAdmin):
     list_select_related = ("edition",)
     fields = ("edition", "order", "name", "level", "advance_count")
     inlines = (CriterionInline,)
+    actions = [
+        _stage_action("aggregate_scores", "汇总本轮成绩（已提交的评分表）", "已汇总成绩", _aggregate),
+        _stage_action("advance_by_rank", "按名次晋级下一轮（先汇总成绩）", "已按名次晋级", _advance),
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         return ("edition",) if obj is not None else ()
