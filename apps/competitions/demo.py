@@ -353,6 +353,8 @@ def _open_window() -> dict:
 def seed_jjb5() -> None:
     edition = _edition("jjb", 5, 2026, "第五届京教杯中小学青年教师教学基本功展示", status=EditionStatus.OPEN,
                        requires_teaching_design=True, **_open_window())
+    # primary and secondary teachers: the district (燕山) education unions and their schools
+    edition.participating_units.set(Organization._base_manager.filter(kind=OrgKind.DISTRICT))
     _stage(edition, 1, "区级初赛", CRITERIA, level=StageLevel.DISTRICT, advance=10)
     _stage(edition, 2, "市级复赛", CRITERIA, advance=5)
     _stage(edition, 3, "市级决赛", CRITERIA)
@@ -372,6 +374,7 @@ def seed_qjs15() -> None:
 
     edition = _edition("qjs", 15, 2026, "第十五届北京高校青年教师教学基本功比赛", status=EditionStatus.OPEN,
                        supervisor_award_levels="first", **_open_window())
+    edition.participating_units.set(Organization._base_manager.filter(kind=OrgKind.UNIVERSITY))
     stage = _stage(edition, 1, "决赛", CRITERIA)
     (science,) = _groups(edition, (("理科", "science"),))
     _prize_rules(science, ((PrizeLevel.FIRST, 1), (PrizeLevel.SECOND, 2), (PrizeLevel.THIRD, 3)))

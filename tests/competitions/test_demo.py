@@ -6,6 +6,7 @@ import pytest
 
 from apps.accounts.demo import seed_users
 from apps.competitions.demo import seed_competitions
+from apps.competitions.eligibility import eligible_groups
 from apps.competitions.enums import EditionStatus
 from apps.competitions.models import (
     Award, Certificate, Edition, Entry, JudgeAssignment, TalentPoolEntry, TeacherAccount, TeamMember, UnitQuota,
@@ -81,5 +82,9 @@ def test_seed_competitions_prepares_the_demo_journey(demo):
         assert (judge.judge.username, judge.organization.code) == ("judge1", "U-PKU")
         jjb = Edition.objects.get(series__code="jjb", number=5)
         assert jjb.registration_is_open()
+        # 京教杯 is for primary and secondary teachers (district unions); 青教赛 for universities
+        assert {u.kind for u in jjb.participating_units.all()} == {"district"}
+        assert {u.kind for u in edition.participating_units.all()} == {"university"}
+        assert {g.edition.series.code for g in eligible_groups(account.member)} == {"qjs"}
         assert [g.name for g in jjb.groups.all()] == ["中学英语", "中学语文", "小学语文"]
         assert [s.name for s in jjb.stages.all()] == ["区级初赛", "市级复赛", "市级决赛"]
