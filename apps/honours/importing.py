@@ -26,12 +26,12 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.crypto import lookup_hash
-from apps.core.excel import SafeXlsxWriter
 from apps.core.scoping import scopes_disabled
 from apps.members.enums import MemberStatus
-from apps.members.importing import FILE_ROW, ImportReport, SheetError
+from apps.members.importing import FILE_ROW, ImportReport
 from apps.members.importing import cells
-from apps.members.importing.sheet import Source, read_sheet
+from apps.members.importing.sheet import Source, read_into
+from apps.members.importing.template import write_import_template
 from apps.members.masking import mask_id
 from apps.members.models import Member
 from apps.members.validation import normalize_id_number
@@ -46,7 +46,6 @@ WRITE_CHUNK = 1000
 LOOKUP_CHUNK = 500
 PREVIEW_LIMIT = 1000
 TEMPLATE_SHEET = "荣誉名册"
-TEMPLATE_TEXT_ROWS = 1000
 
 # Column headers, in the template's order.
 NAME, ID_NUMBER, TITLE, YEAR, CERTIFICATE, STATUS, NOTES, COLLECTIVE, UNIT = (
@@ -111,17 +110,10 @@ def import_honours_file(source: Source, *, actor=None, dry_run: bool = False) ->
     """Validate an .xlsx of honours and, unless ``dry_run`` or any row is bad, create them
     all. Runs in the active scope (the caller's): members and units outside it are unknown."""
     report = ImportReport(rows=0, created=0, errors=[], dry_run=dry_run)
-    try:
-        header_number, header, rows = read_sheet(source)
-    except SheetError as exc:
-        report.add(FILE_ROW, "", str(exc))
+    sheet = read_into(source, report, _map_header, NO_ROWS)
+    if sheet is None:
         return report
-    index = _map_header(header, header_number, report)
-    if not report.ok:
-        return report
-    if not rows:
-        report.add(FILE_ROW, "", NO_ROWS)
-        return report
+    index, rows = sheet
     report.rows = len(rows)
     reader = _RowReader(index, report)
     parsed = [reader(number, values) for number, values in rows]
@@ -396,14 +388,5 @@ def instructions() -> list[str]:
 
 def write_template(target: str | IO[bytes]) -> None:
     """The empty template: headers on row 1; ID, certificate and unit-code columns are text."""
-    text_columns = [i for i, h in enumerate(HEADERS) if h in TEXT_HEADERS]
-    writer = SafeXlsxWriter(target, sheet=TEMPLATE_SHEET, headers=HEADERS, text_columns=text_columns,
-                            widths=[22 if h in TEXT_HEADERS else 16 for h in HEADERS])
-    for row in range(1, TEMPLATE_TEXT_ROWS + 1):
-        for col in text_columns:
-            writer.sheet.write_blank(row, col, None, writer.text)
-    notes = writer.book.add_worksheet("填写说明")
-    notes.set_column(0, 0, 100)
-    for row, line in enumerate(instructions()):
-        notes.write_string(row, 0, line)
-    writer.close()
+    write_import_template(target, sheet=TEMPLATE_SHEET, headers=HEADERS, text_headers=TEXT_HEADERS, width=16,
+                          instructions=instructions())

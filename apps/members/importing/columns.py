@@ -8,15 +8,13 @@ from typing import IO
 
 from import_export.widgets import DateWidget
 
-from apps.core.excel import SafeXlsxWriter
-
 from ..enums import EmploymentType, MemberStatus
 from ..resources import TEMPLATE_HEADERS, TEXT_HEADERS, MemberResource
+from .template import write_import_template
 
 REQUIRED = ("name", "id_number", "employment_type")  # columns a file must have
 NO_NUMBERS = ("id_number", "bank_account")  # a number cell has already lost digits: refused
 TEMPLATE_SHEET = "会员名册"
-TEMPLATE_TEXT_ROWS = 1000  # rows whose ID/account cells are pre-formatted as text
 
 
 @cache
@@ -42,17 +40,8 @@ def widget(name: str):
 
 def write_template(target: str | IO[bytes]) -> None:
     """The empty template: headers on row 1; ID, phone, code and account columns are text."""
-    text_columns = [i for i, h in enumerate(TEMPLATE_HEADERS) if h in TEXT_HEADERS]
-    writer = SafeXlsxWriter(target, sheet=TEMPLATE_SHEET, headers=TEMPLATE_HEADERS, text_columns=text_columns,
-                            widths=[22 if h in TEXT_HEADERS else 14 for h in TEMPLATE_HEADERS])
-    for row in range(1, TEMPLATE_TEXT_ROWS + 1):  # real cells formatted "@", so typing keeps every digit
-        for col in text_columns:
-            writer.sheet.write_blank(row, col, None, writer.text)
-    notes = writer.book.add_worksheet("填写说明")
-    notes.set_column(0, 0, 100)
-    for row, line in enumerate(instructions()):
-        notes.write_string(row, 0, line)
-    writer.close()
+    write_import_template(target, sheet=TEMPLATE_SHEET, headers=TEMPLATE_HEADERS, text_headers=TEXT_HEADERS,
+                          width=14, instructions=instructions())
 
 
 def instructions() -> list[str]:

@@ -28,7 +28,7 @@ from ..services import ALREADY_ELSEWHERE, ALREADY_HERE, _check_units, _user, mem
 from ..validation import birth_date_of, gender_of
 from . import cells, columns
 from .report import FILE_ROW, ImportReport, RowPreview
-from .sheet import SheetError, Source, read_sheet
+from .sheet import Source, read_into
 
 WRITE_CHUNK = 2000
 LOOKUP_CHUNK = 500
@@ -83,17 +83,10 @@ def import_members_file(source: Source, *, organization: Organization, actor=Non
     except ValidationError as exc:
         report.add(FILE_ROW, heads["organization"], exc.messages[0])
         return report
-    try:
-        header_number, header, rows = read_sheet(source)
-    except SheetError as exc:
-        report.add(FILE_ROW, "", str(exc))
+    sheet = read_into(source, report, _map_header, NO_ROWS)
+    if sheet is None:
         return report
-    index = _map_header(header, header_number, report)
-    if not report.ok:
-        return report
-    if not rows:
-        report.add(FILE_ROW, "", NO_ROWS)
-        return report
+    index, rows = sheet
     report.rows = total = len(rows)
     steps = _Steps(progress, total, phases=1 if dry_run else 2)
 

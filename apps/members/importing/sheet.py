@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import warnings
 import zipfile
+from collections.abc import Callable
 from typing import IO, Any
 
 import openpyxl
@@ -21,6 +22,7 @@ import openpyxl.xml
 from django.core.exceptions import ImproperlyConfigured
 
 from . import inline_text
+from .report import FILE_ROW
 
 inline_text.install()  # same values, a third less time on inline-string sheets (our exports)
 
@@ -148,3 +150,20 @@ def _unreadable(exc: BaseException) -> str:
             return "文件包含不安全的 XML 内容（实体或外部引用），已拒绝。"
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return "文件无法读取：请用 Excel 或 WPS 另存为 .xlsx 后重新导入。"
+
+
+def read_into(source: Source, report, map_header: Callable, no_rows: str):
+    """``(column index, rows)`` of the first sheet for an import, or None once ``report``
+    holds the file's error: unreadable, bad headers (``map_header`` adds them) or no rows."""
+    try:
+        header_number, header, rows = read_sheet(source)
+    except SheetError as exc:
+        report.add(FILE_ROW, "", str(exc))
+        return None
+    index = map_header(header, header_number, report)
+    if not report.ok:
+        return None
+    if not rows:
+        report.add(FILE_ROW, "", no_rows)
+        return None
+    return index, rows
