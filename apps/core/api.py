@@ -45,3 +45,14 @@ def as_drf_error(exc: DjangoValidationError | DjangoPermissionDenied) -> excepti
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc))
     return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, also for the services' Django errors: a ValidationError is a 400 with
+    its field messages, a PermissionDenied a 403 with its message (so views just call the
+    services, with no try/except of their own)."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError | DjangoPermissionDenied):
+        exc = as_drf_error(exc)
+    return drf_exception_handler(exc, context)

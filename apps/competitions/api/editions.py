@@ -10,7 +10,6 @@ unit lists its subtree's, a foreign one is a 404; the municipal admin sets them.
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,7 +18,7 @@ from rest_framework.response import Response
 
 from apps.accounts.api.permissions import RolePermissions
 from apps.accounts.permissions import REGISTER_ENTRY, SCORE_ENTRY
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 from apps.organizations.filters import SubtreeFilter
 
 from .. import structure
@@ -83,11 +82,8 @@ class EditionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModel
         edition = serializer.instance or Edition()
         for field, value in data.items():
             setattr(edition, field, value)
-        try:
-            serializer.instance = structure.edition_save(edition=edition, actor=self.request.user,
-                                                         participating_units=units)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = structure.edition_save(edition=edition, actor=self.request.user,
+                                                     participating_units=units)
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -102,10 +98,7 @@ class EditionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModel
         edition = self.get_object()
         data = EditionStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            edition = structure.edition_transition(edition=edition, to=data.validated_data["to"], actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        edition = structure.edition_transition(edition=edition, to=data.validated_data["to"], actor=request.user)
         edition = self.get_queryset().get(pk=edition.pk)
         return Response(EditionSerializer(edition, context=self.get_serializer_context()).data)
 
@@ -138,10 +131,7 @@ class GroupViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         group = serializer.instance or Group()
         for field, value in data.items():
             setattr(group, field, value)
-        try:
-            serializer.instance = structure.structure_save(obj=group, actor=self.request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = structure.structure_save(obj=group, actor=self.request.user)
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -175,10 +165,7 @@ class UnitQuotaViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
                 .order_by("group_id", "organization__path"))
 
     def _set(self, group, organization, quota):
-        try:
-            return structure.quota_set(group=group, organization=organization, quota=quota, actor=self.request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        return structure.quota_set(group=group, organization=organization, quota=quota, actor=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

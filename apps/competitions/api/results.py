@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.permissions import PUBLISH_EDITION
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
@@ -154,10 +153,7 @@ class BonusViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
     def generate(self, request, pk=None, **kwargs):
         """Build the bonus payments batch (a draft of the municipal union); once per edition."""
         edition = self.get_object()
-        try:
-            batch = bonus_batch_create(edition=edition, actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        batch = bonus_batch_create(edition=edition, actor=request.user)
         return Response(BonusBatchSerializer({
             "edition": edition.pk, "batch": batch.pk, "title": batch.title, "item_count": batch.item_count,
             "total_amount": batch.total_amount, "status": batch.status}).data, status=status.HTTP_201_CREATED)

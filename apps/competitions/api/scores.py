@@ -9,8 +9,6 @@ names or units. The municipal admin (``view_scoresheet``) reads every sheet and 
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,7 +18,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from apps.accounts.permissions import PUBLISH_EDITION, SCORE_ENTRY
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 from apps.core.scoping import scopes_disabled
 
 from ..conflicts import entries_for_judge
@@ -178,8 +176,6 @@ class ScoreSheetViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
             return fn(actor=self.request.user, judge=self.request.user, **kwargs)
         except Entry.DoesNotExist as exc:
             raise NotFound(NOT_FOUND) from exc
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise as_drf_error(exc) from exc
 
     @extend_schema(request=ScoreSheetWriteSerializer, responses={201: ScoreSheetSerializer, 200: ScoreSheetSerializer})
     def create(self, request, *args, **kwargs):
@@ -400,10 +396,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         """Recompute a stage's results (trimmed mean, tie-break, ranks per group)."""
         edition = get_object_or_404(Edition, pk=pk)
         stage, group = self._stage(edition, request)
-        try:
-            rows = stage_aggregate(stage=stage, group=group, actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        rows = stage_aggregate(stage=stage, group=group, actor=request.user)
         return self._results(rows)
 
     @extend_schema(request=StageInputSerializer, responses=StageResultSerializer(many=True))
@@ -412,10 +405,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         """Advance the top entries of each group to the next stage (idempotent)."""
         edition = get_object_or_404(Edition, pk=pk)
         stage, group = self._stage(edition, request)
-        try:
-            rows = stage_advance(stage=stage, group=group, actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        rows = stage_advance(stage=stage, group=group, actor=request.user)
         return self._results(rows)
 
     @extend_schema(request=None, responses=PublishResultSerializer)
@@ -424,10 +414,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         """发布结果: awards, certificates and the talent pool in one audited step; refused the
         second time ("本届结果已发布")."""
         edition = get_object_or_404(Edition, pk=pk)
-        try:
-            edition = edition_publish(edition=edition, actor=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise as_drf_error(exc) from exc
+        edition = edition_publish(edition=edition, actor=request.user)
         from ..models import Award, Certificate
 
         with scopes_disabled():

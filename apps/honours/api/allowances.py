@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 
 from ..allowance_models import AllowanceKind, AllowanceSchedule
 from ..allowances import allowance_generate, allowance_preview, allowance_report, allowance_schedule_create
@@ -128,10 +127,7 @@ class AllowanceScheduleViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         rates = {row["level"]: row["amount"] for row in values.pop("rates")}
-        try:
-            schedule = allowance_schedule_create(actor=request.user, rates=rates, **values)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        schedule = allowance_schedule_create(actor=request.user, rates=rates, **values)
         return Response(AllowanceScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("period", str, required=True, description="期间，如 2026 或 2026-春节")],
@@ -140,10 +136,7 @@ class AllowanceScheduleViewSet(
     def preview(self, request, pk=None, **kwargs):
         """What generating a batch for the period would create: count, sum, by title."""
         schedule = self.get_object()
-        try:
-            result = allowance_preview(schedule, request.query_params.get("period", ""))
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        result = allowance_preview(schedule, request.query_params.get("period", ""))
         return Response(AllowancePreviewSerializer(result).data)
 
     @extend_schema(request=AllowanceGenerateSerializer, responses={201: AllowanceRunSerializer})
@@ -153,10 +146,7 @@ class AllowanceScheduleViewSet(
         schedule = self.get_object()
         data = AllowanceGenerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            run = allowance_generate(schedule=schedule, period=data.validated_data["period"], actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        run = allowance_generate(schedule=schedule, period=data.validated_data["period"], actor=request.user)
         return Response(AllowanceRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True, description="年度")],

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
@@ -89,10 +88,7 @@ class HonourViewSet(
     def create(self, request, *args, **kwargs):
         data = HonourWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            honour = honour_create(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        honour = honour_create(actor=request.user, **data.validated_data)
         return Response(HonourSerializer(honour).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,20 +134,14 @@ class NominationViewSet(
 
     def _move(self, request, to: str, **kwargs):
         nomination = self.get_object()
-        try:
-            nomination = nomination_transition(nomination=nomination, to=to, actor=request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        nomination = nomination_transition(nomination=nomination, to=to, actor=request.user, **kwargs)
         return Response(NominationSerializer(nomination).data)
 
     @extend_schema(request=NominationWriteSerializer, responses=NominationSerializer)
     def create(self, request, *args, **kwargs):
         data = NominationWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            nomination = nomination_submit(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        nomination = nomination_submit(actor=request.user, **data.validated_data)
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=NominationSerializer)
@@ -185,10 +175,7 @@ class NominationViewSet(
         nomination = self.get_object()
         data = NominationObjectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            nomination_record_objection(nomination=nomination, actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        nomination_record_objection(nomination=nomination, actor=request.user, **data.validated_data)
         return Response(NominationSerializer(nomination).data)
 
     @extend_schema(methods=["GET"], request=None, responses=NominationMaterialSerializer(many=True))
@@ -208,10 +195,7 @@ class NominationViewSet(
         nomination = self.get_object()
         data = NominationMaterialUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            material = material_add(nomination=nomination, upload=data.validated_data["file"], actor=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        material = material_add(nomination=nomination, upload=data.validated_data["file"], actor=request.user)
         return Response(NominationMaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=NominationDecideSerializer, responses=NominationSerializer)
@@ -249,10 +233,7 @@ class NominationCampaignViewSet(
         campaign = serializer.instance or NominationCampaign()
         for field, value in data.items():
             setattr(campaign, field, value)
-        try:
-            serializer.instance = campaign_save(campaign=campaign, actor=self.request.user, titles=titles)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = campaign_save(campaign=campaign, actor=self.request.user, titles=titles)
 
     def perform_create(self, serializer):
         self._save(serializer)

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
@@ -88,10 +87,7 @@ class MemberViewSet(
     def create(self, request, *args, **kwargs):
         data = MemberWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            member = member_create(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        member = member_create(actor=request.user, **data.validated_data)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
@@ -99,10 +95,7 @@ class MemberViewSet(
         member = self.get_object()
         data = MemberUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            member = member_update(member=member, actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        member = member_update(member=member, actor=request.user, **data.validated_data)
         return Response(MemberSerializer(member).data)
 
     def update(self, request, *args, **kwargs):
@@ -129,11 +122,8 @@ class MemberViewSet(
         member = self.get_object()
         data = StatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            member = member_change_status(member=member, to_status=data.validated_data["status"], actor=request.user,
-                                          reason=data.validated_data["reason"])
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        member = member_change_status(member=member, to_status=data.validated_data["status"], actor=request.user,
+                                      reason=data.validated_data["reason"])
         return Response(MemberSerializer(member).data)
 
     @extend_schema(request=TransferSerializer, responses=MemberSerializer)
@@ -143,10 +133,7 @@ class MemberViewSet(
         member = self.get_object()
         data = TransferSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            target = member_transfer(member=member, actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        target = member_transfer(member=member, actor=request.user, **data.validated_data)
         return Response({"id": target.pk, "organization": target.organization.code}, status=status.HTTP_201_CREATED)
 
     @extend_schema(

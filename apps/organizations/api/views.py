@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 
 from ..filters import SubtreeFilter
 from ..models import Cluster, Organization
@@ -57,10 +56,7 @@ class OrganizationViewSet(
     def create(self, request, *args, **kwargs):
         data = OrganizationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            org = organization_create(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        org = organization_create(actor=request.user, **data.validated_data)
         return Response(OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
@@ -68,10 +64,7 @@ class OrganizationViewSet(
         org = self.get_object()
         data = OrganizationUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            org = organization_update(organization=org, actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        org = organization_update(organization=org, actor=request.user, **data.validated_data)
         return Response(OrganizationSerializer(org).data)
 
 

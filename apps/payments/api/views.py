@@ -2,7 +2,6 @@ from __future__ import annotations
 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 
 from apps.accounts.acting import acting_organization
 from apps.accounts.middleware import LOGIN_AT
-from apps.core.api import ScopedAPIMixin, as_drf_error
+from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.members.models import Member
 from apps.organizations.models import Organization
@@ -35,9 +34,6 @@ XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): {
     "type": "string", "format": "binary"}}
 
 MAKER = "payments.change_paymentbatch"
-
-
-drf_error = as_drf_error
 
 
 class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -71,11 +67,8 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         data = PaymentBatchCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = data.validated_data.get("organization") or acting_organization(request.user)
-        try:
-            batch = services.payment_batch_create(organization=organization, title=data.validated_data["title"],
-                                                  purpose=data.validated_data["purpose"], actor=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise drf_error(exc) from exc
+        batch = services.payment_batch_create(organization=organization, title=data.validated_data["title"],
+                                              purpose=data.validated_data["purpose"], actor=request.user)
         return self._done(batch, status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=PaymentItemSerializer(many=True))
@@ -93,21 +86,18 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         data = ItemsAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            if values.get("items"):
-                members = Member.objects.select_related("organization").in_bulk([i["member"] for i in values["items"]])
-                missing = [i["member"] for i in values["items"] if i["member"] not in members]
-                if missing:
-                    raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
-                services.payment_batch_add_items(
-                    batch=batch, entries=[(members[i["member"]], i["amount"]) for i in values["items"]],
-                    actor=request.user)
-            else:
-                services.payment_batch_from_members(
-                    batch=batch, members=self._member_query(values["members"]), actor=request.user,
-                    amount=values.get("amount"), amount_by_category=values.get("amount_by_category"))
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise drf_error(exc) from exc
+        if values.get("items"):
+            members = Member.objects.select_related("organization").in_bulk([i["member"] for i in values["items"]])
+            missing = [i["member"] for i in values["items"] if i["member"] not in members]
+            if missing:
+                raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
+            services.payment_batch_add_items(
+                batch=batch, entries=[(members[i["member"]], i["amount"]) for i in values["items"]],
+                actor=request.user)
+        else:
+            services.payment_batch_from_members(
+                batch=batch, members=self._member_query(values["members"]), actor=request.user,
+                amount=values.get("amount"), amount_by_category=values.get("amount_by_category"))
         return self._done(batch, status.HTTP_201_CREATED)
 
     def _member_query(self, query: dict):
@@ -131,10 +121,7 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
 
     def _service(self, func, **kwargs):
         batch = self.get_object()
-        try:
-            result = func(batch=batch, actor=self.request.user, **kwargs)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise drf_error(exc) from exc
+        result = func(batch=batch, actor=self.request.user, **kwargs)
         return self._done(batch if not isinstance(result, PaymentBatch) else result)
 
     @extend_schema(request=None, responses=PaymentBatchSerializer)
@@ -167,10 +154,7 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     def disburse(self, request, pk=None, **kwargs):
         """Start paying (a background job; the same request twice starts one job)."""
         batch = self.get_object()
-        try:
-            services.payment_batch_disburse(batch=batch, actor=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise drf_error(exc) from exc
+        services.payment_batch_disburse(batch=batch, actor=request.user)
         return self._done(batch, status.HTTP_202_ACCEPTED)
 
     @extend_schema(request={"multipart/form-data": ReturnFileSerializer}, responses={200: dict})
@@ -183,11 +167,8 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         upload = data.validated_data["file"]
         if upload.size > 20 * 1024 * 1024:
             raise ValidationError({"file": ["文件过大。"]})
-        try:
-            report = services.payment_batch_import_return_file(batch=batch, name=upload.name, data=upload.read(),
-                                                               actor=request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise drf_error(exc) from exc
+        report = services.payment_batch_import_return_file(batch=batch, name=upload.name, data=upload.read(),
+                                                           actor=request.user)
         return Response(report)
 
 
@@ -199,11 +180,8 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         batch = self.get_object()
         data = ReissueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            new = services.payment_batch_reissue_failed(batch=batch, actor=request.user,
-                                                        title=data.validated_data.get("title", ""))
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise drf_error(exc) from exc
+        new = services.payment_batch_reissue_failed(batch=batch, actor=request.user,
+                                                    title=data.validated_data.get("title", ""))
         return self._done(new, status.HTTP_201_CREATED)
 
     @extend_schema(summary="导出发放明细（Excel）", filters=False, responses=XLSX_RESPONSE,
