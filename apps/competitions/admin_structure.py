@@ -316,7 +316,14 @@ class GroupAdmin(StructureAdmin):
 
 class CriterionInline(StructureInline):
     model = Criterion
-    fields = ("order", "name", "weight", "single_award_name")
+    fields = ("order", "group", "name", "weight", "single_award_name")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        group = formset.form.base_fields.get("group")
+        if group is not None:  # only this edition's groups (blank: every group of the stage)
+            group.queryset = Group.objects.filter(edition_id=obj.edition_id) if obj else Group.objects.none()
+        return formset
 
 
 @admin.register(Stage)

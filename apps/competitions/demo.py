@@ -277,6 +277,8 @@ def seed_qjs14(people: _People, codes: _Codes, rng) -> None:
     stage = _stage(edition, 1, "决赛", CRITERIA)
     teaching = _groups(edition, QJS14_GROUPS)
     (paper,) = _groups(edition, (("教学教法论文", "paper"),), track=Track.PAPER, start=len(teaching))
+    Criterion.objects.bulk_create([Criterion(stage=stage, group=paper, name=n, weight=Decimal(w), order=i)
+                                   for i, (n, w, _) in enumerate(PAPER_CRITERIA)])  # papers: their own sheet
     decided = _aware(2025, 4, 20)
     awards: list[Award] = []
     first_awards: list[Award] = []

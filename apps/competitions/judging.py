@@ -22,7 +22,7 @@ from apps.core.scoping import scopes_disabled
 
 from .conflicts import entries_for_judge, judge_units
 from .enums import EditionStatus, SheetStatus
-from .models import ConflictDeclaration, Criterion, Entry, JudgeAssignment, Score, ScoreSheet, Stage
+from .models import ConflictDeclaration, Criterion, Entry, JudgeAssignment, Score, ScoreSheet, Stage, criteria_for
 
 LOCKED = "评分已提交，不能修改。"
 PUBLISHED = "本届结果已发布，不能再评分。"
@@ -83,10 +83,6 @@ def visible_entry(*, judge, entry, stage: Stage) -> Entry:
     return found
 
 
-def _criteria(stage: Stage) -> list[Criterion]:
-    return list(Criterion.objects.filter(stage=stage).order_by("order", "id"))
-
-
 def _parse(scores: dict, criteria: list[Criterion]) -> dict[int, Decimal | None]:
     """{criterion_id: value} → {criterion_id: Decimal or None (cleared)}; every problem in
     one Chinese error."""
@@ -97,7 +93,7 @@ def _parse(scores: dict, criteria: list[Criterion]) -> dict[int, Decimal | None]
         try:
             criterion = by_id[int(key)]
         except (KeyError, TypeError, ValueError):
-            errors.append(f"评分项 {key} 不属于本轮。")
+            errors.append(f"评分项 {key} 不属于本轮本组的评分表。")
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             parsed[criterion.pk] = None
@@ -154,7 +150,7 @@ def sheet_save(*, judge, entry, stage: Stage, scores: dict, actor) -> ScoreSheet
     ``entries_for_judge(judge, stage=stage)`` (else ``Entry.DoesNotExist``); a submitted sheet
     is locked. Bad input changes nothing."""
     entry = visible_entry(judge=judge, entry=entry, stage=stage)
-    values = _parse(scores, _criteria(stage))
+    values = _parse(scores, criteria_for(stage, entry.group_id))
     sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
     if sheet.status == SheetStatus.SUBMITTED:
         raise ValidationError(LOCKED)
@@ -171,7 +167,7 @@ def sheet_submit(*, judge, entry, stage: Stage, actor, scores: dict | None = Non
     returns it unchanged (a double click) unless different scores are sent with it, which is
     refused as a change to a locked sheet."""
     entry = visible_entry(judge=judge, entry=entry, stage=stage)
-    criteria = _criteria(stage)
+    criteria = criteria_for(stage, entry.group_id)
     values = _parse(scores, criteria) if scores else {}
     sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
     if sheet.status == SheetStatus.SUBMITTED:

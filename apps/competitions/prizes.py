@@ -79,6 +79,7 @@ from .codes import certificate_code
 from .enums import PRIZE_ORDER, AwardKind, EditionStatus, EntryStatus, InvitationStatus, PrizeLevel, SheetStatus, Track
 from .models import (
     Award, Certificate, Criterion, Edition, Entry, PrizeRule, ScoreSheet, Stage, TalentPoolEntry, TeamMember,
+    criteria_by_group,
 )
 from .scoring import Ranked, stage_aggregate, stage_ranking
 
@@ -123,6 +124,12 @@ def _rules_text(rules: dict[str, PrizeRule]) -> str:
     return "，".join(parts)
 
 
+def single_criteria(criteria: list[Criterion]) -> list[tuple[int, Criterion]]:
+    """The lines of a group's score sheet that carry a single-item award, with their position
+    (the ranking's per-criterion means are in the same order)."""
+    return [(i, c) for i, c in enumerate(criteria) if c.single_award_name.strip()]
+
+
 def _row(*, kind: str, award_name: str, level: str = "", group=None, entry: Entry | None = None,
          name: str = "", unit=None, ranked: Ranked | None = None) -> dict:
     return {
@@ -155,8 +162,7 @@ def _compute(edition: Edition) -> tuple[dict, list[tuple[dict, Entry | None, obj
         preview["warnings"].append("本届未设置比赛轮次。")
         return preview, objects
     ranking = stage_ranking(stage)
-    single_criteria = [(i, c) for i, c in enumerate(Criterion.objects.filter(stage=stage).order_by("order", "id"))
-                       if c.single_award_name.strip()]
+    sheets_of = criteria_by_group(stage, [g.pk for g in edition.groups.all()])
     supervisor_levels = {part.strip() for part in (edition.supervisor_award_levels or "").split(",")} & set(PRIZE_ORDER)
     rules_by_group: dict[int, dict[str, PrizeRule]] = defaultdict(dict)
     for rule in PrizeRule.objects.filter(group__edition=edition):
@@ -195,7 +201,7 @@ def _compute(edition: Edition) -> tuple[dict, list[tuple[dict, Entry | None, obj
                 preview["awards"].append(row)
                 objects.append((row, r.entry, r.entry.organization))
         if not paper and ranked:
-            for index, criterion in single_criteria:
+            for index, criterion in single_criteria(sheets_of[group.pk]):
                 best = min(ranked, key=lambda r, i=index: (-r.criteria[i], *[-c for c in r.criteria],
                                                            r.entry.created_at, r.entry.pk))
                 row = _row(kind=AwardKind.SINGLE, award_name=criterion.single_award_name.strip(), group=group,

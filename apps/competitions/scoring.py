@@ -33,7 +33,7 @@ from apps.core.scoping import scopes_disabled
 
 from .conflicts import conflicted_paths
 from .enums import EditionStatus, EntryStatus, SheetStatus
-from .models import Criterion, Entry, Score, ScoreSheet, Stage, StageResult
+from .models import Entry, Score, ScoreSheet, Stage, StageResult, criteria_by_group
 
 THREE_PLACES = Decimal("0.001")
 
@@ -80,10 +80,10 @@ def stage_entries(stage: Stage, group=None):
 def stage_ranking(stage: Stage, group=None) -> dict[int, list[Ranked]]:
     """{group_id: [Ranked, … by rank]} for ``stage`` (all groups, or one), computed from the
     submitted sheets without writing anything. Entries without a submitted sheet are left out."""
-    criteria = list(Criterion.objects.filter(stage=stage).order_by("order", "id"))
     trim_min = stage.edition.trim_min_judges
     with scopes_disabled():
         entries = {e.pk: e for e in stage_entries(stage, group)}
+        sheets_of = criteria_by_group(stage, {e.group_id for e in entries.values()})
         sheets = list(ScoreSheet.objects.filter(assignment__stage=stage, status=SheetStatus.SUBMITTED,
                                                 entry_id__in=list(entries)).select_related("assignment__judge"))
         values: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -108,6 +108,7 @@ def stage_ranking(stage: Stage, group=None) -> dict[int, list[Ranked]]:
     for entry_id, entry_sheets in per_entry.items():
         entry_sheets.sort(key=lambda s: (s.total, s.pk))
         kept = entry_sheets[1:-1] if trims(len(entry_sheets), trim_min) else entry_sheets
+        criteria = sheets_of[entries[entry_id].group_id]
         crit = [mean([values[s.pk].get(c.pk, Decimal("0")) for s in kept]) for c in criteria]
         out[entries[entry_id].group_id].append(Ranked(
             entry=entries[entry_id], score=mean([s.total for s in kept]), judges=len(entry_sheets),

@@ -237,12 +237,15 @@ def edition_copy(*, edition: Edition, number: int, year: int, name: str, actor=N
     new = Edition.objects.create(number=number, year=year, name=name, status=EditionStatus.DRAFT, **fields)
     with scopes_disabled():  # city-wide structure, copied as it is (the municipal admin's action)
         new.participating_units.set(edition.participating_units.all())
+        new_groups: dict[int, Group] = {}
         for group in edition.groups.all():
             quotas = list(UnitQuota.objects.filter(group=group))
             rules = list(group.prize_rules.all())
+            old_pk = group.pk
             group.pk = None
             group.edition = new
             group.save()
+            new_groups[old_pk] = group
             for rule in rules:
                 PrizeRule.objects.create(group=group, level=rule.level, ratio=rule.ratio, count=rule.count)
             UnitQuota.objects.bulk_create([UnitQuota(group=group, organization_id=q.organization_id, quota=q.quota)
@@ -252,8 +255,9 @@ def edition_copy(*, edition: Edition, number: int, year: int, name: str, actor=N
         stage.pk = None
         stage.edition = new
         stage.save()
-        Criterion.objects.bulk_create([Criterion(stage=stage, name=c.name, weight=c.weight, order=c.order,
-                                                 single_award_name=c.single_award_name) for c in criteria])
+        Criterion.objects.bulk_create([Criterion(stage=stage, group=new_groups.get(c.group_id), name=c.name,
+                                                 weight=c.weight, order=c.order, single_award_name=c.single_award_name)
+                                       for c in criteria])
     PrizeBonus.objects.bulk_create([PrizeBonus(edition=new, kind=b.kind, level=b.level, amount=b.amount)
                                     for b in edition.bonuses.all()])
     audit_record(actor=actor, action="edition.copy", target=new, data={"from": edition.pk, "name": name})

@@ -25,7 +25,7 @@ from apps.core.scoping import scopes_disabled
 from .conflicts import entries_for_judge
 from .enums import EditionStatus, SheetStatus
 from .judging import sheet_save, sheet_submit, visible_entry
-from .models import Criterion, Entry, JudgeAssignment, Score, ScoreSheet, Stage
+from .models import Entry, JudgeAssignment, Score, ScoreSheet, Stage, criteria_for
 
 
 def judge_only(view):
@@ -97,7 +97,7 @@ def judge_sheet(request, entry_id: int, stage_id: int):
         entry = visible_entry(judge=request.user, entry=entry_id, stage=stage)
     except Entry.DoesNotExist as exc:
         raise Http404 from exc
-    criteria = list(Criterion.objects.filter(stage=stage).order_by("order", "id"))
+    criteria = criteria_for(stage, entry.group_id)
     sheet = _sheets(request.user, stage, [entry]).get(entry.pk)
     errors: list[str] = []
     posted: dict[int, str] = {}

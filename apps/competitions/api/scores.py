@@ -24,7 +24,7 @@ from apps.core.scoping import scopes_disabled
 from ..conflicts import entries_for_judge
 from ..enums import SheetStatus
 from ..judging import sheet_save, sheet_submit
-from ..models import Edition, Entry, Group, JudgeAssignment, ScoreSheet, Stage, StageResult
+from ..models import Edition, Entry, Group, JudgeAssignment, ScoreSheet, Stage, StageResult, criteria_for
 from ..prizes import edition_publish, prize_preview
 from ..scoring import stage_advance, stage_aggregate
 
@@ -78,7 +78,8 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
     def get_scores(self, sheet):
         values = {s.criterion_id: s.value for s in sheet.scores.all()}
         return ScoreLineSerializer([{"criterion": c.pk, "name": c.name, "weight": c.weight, "value": values.get(c.pk)}
-                                    for c in sheet.assignment.stage.criteria.order_by("order", "id")], many=True).data
+                                    for c in criteria_for(sheet.assignment.stage, sheet.assignment.group_id)],
+                                   many=True).data
 
 
 class ScoreInputSerializer(serializers.Serializer):

@@ -137,10 +137,16 @@ class Stage(models.Model):
 class Criterion(models.Model):
     """A line of a stage's score sheet, scored 0..weight (教学设计 20, 课堂教学 75, 教学反思 5).
 
+    Lines without a group serve every group of the stage; a group with lines of its own (a
+    paper track: 选题与创新 / 研究方法 / 写作规范) is scored on those only (``criteria_for``).
+
     ``order`` is also the tie-break order: equal totals are split by the first criterion, then
     the next, then by the earlier registration."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("轮次"))
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="criteria", verbose_name=_("组别"),
+        help_text=_("留空：本轮各组通用；选择组别（如教学论文组）：该组只用自己的评分项。"))
     name = models.CharField(_("评分项"), max_length=50)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField(_("排序（同分比较顺序）"), default=0)
@@ -151,7 +157,12 @@ class Criterion(models.Model):
         verbose_name = _("评分项")
         verbose_name_plural = _("评分项")
         ordering = ["stage_id", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["stage", "name"], name="uniq_criterion_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "name"], condition=models.Q(group__isnull=True),
+                                    name="uniq_criterion_name"),
+            models.UniqueConstraint(fields=["stage", "group", "name"], condition=models.Q(group__isnull=False),
+                                    name="uniq_group_criterion_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.weight}）"
@@ -175,3 +186,19 @@ class UnitQuota(ScopedModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.group.name} · {self.organization} · {self.quota}"
+
+
+def criteria_for(stage: Stage, group_id: int) -> list[Criterion]:
+    """The score sheet of ``group_id`` in ``stage``, in tie-break order."""
+    return criteria_by_group(stage, [group_id])[group_id]
+
+
+def criteria_by_group(stage: Stage, group_ids) -> dict[int, list[Criterion]]:
+    """{group_id: its score sheet} for several groups with one query."""
+    shared, own = [], {}
+    for criterion in Criterion.objects.filter(stage=stage).order_by("order", "id"):
+        if criterion.group_id is None:
+            shared.append(criterion)
+        else:
+            own.setdefault(criterion.group_id, []).append(criterion)
+    return {group_id: own.get(group_id, shared) for group_id in group_ids}
