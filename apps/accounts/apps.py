@@ -7,4 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self):
+        from apps.core.binder import register_scope_binder
+
         from . import signals  # noqa: F401
+        from .acting import bind
+
+        register_scope_binder(bind)
+
+        from apps.core.demo import register_seeder
+
+        from .demo import demo_seeder
+
+        register_seeder("accounts", demo_seeder, order=20, report=30)

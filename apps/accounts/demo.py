@@ -30,3 +30,10 @@ def seed_users() -> list[tuple[str, str, str]]:
             role_assign(user=user, organization=unit, role=role)
             rows.append((username, unit.name, Role(role).label))
     return rows
+
+
+def demo_seeder(options: dict) -> list[str]:
+    """``seed_demo``'s part (registered in AccountsConfig.ready)."""
+    lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
+    lines += [f"  {username:10s} {unit} · {role}" for username, unit, role in seed_users()]
+    return lines

@@ -1,7 +1,31 @@
 from django.apps import AppConfig
 
 
+def pending_entries_figure(request) -> int:
+    """Entries of the acting subtree waiting for their unit's approval (the admin's home page)."""
+    from .enums import EntryStatus
+    from .models import Entry
+
+    return Entry.objects.filter(status=EntryStatus.SUBMITTED).count()
+
+
+def demo_seeder(options: dict) -> list[str]:
+    """``seed_demo``'s part: 青教赛/青管赛 2025 results (the report's figures, given enough
+    members) and the 2026 open editions."""
+    from .demo import seed_competitions
+
+    seed_competitions()
+    return []
+
+
 class CompetitionsConfig(AppConfig):
     name = "apps.competitions"
     verbose_name = "青年教师赛事"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.core.dashboard import register_figure
+        from apps.core.demo import register_seeder
+
+        register_figure("待审核参赛报名", pending_entries_figure, order=50, permission="competitions.view_entry")
+        register_seeder("competitions", demo_seeder, order=50)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 from unfold.admin import ModelAdmin, TabularInline
 
+from .paging import NearEndPaginator
+
 
 class ScopedAdmin(ModelAdmin):
     """The default manager is scoped, so changelists, forms, autocomplete and foreign-key
@@ -12,6 +14,8 @@ class ScopedAdmin(ModelAdmin):
     like one that does not exist (Django's admin would otherwise redirect)."""
 
     list_per_page = 50
+    paginator = NearEndPaginator  # the last page costs what the first does
+    show_full_result_count = False  # one COUNT(*) per page, not the filtered and the full one
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers
 
-from apps.accounts.acting import bind
 from apps.core import scoping
+from apps.core.binder import bind_user
 
 
 class ScopedAPIMixin:
@@ -16,7 +16,7 @@ class ScopedAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
-        self._scope_token = scoping.activate(bind(request.user, session=getattr(request, "session", None)))
+        self._scope_token = scoping.activate(bind_user(request.user, session=getattr(request, "session", None)))
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from apps.members.importing.admin_flow import ImportFileForm, ImportFlowMixin, run_stored, template_download
+from apps.core.importing.admin_flow import ImportFileForm, ImportFlowMixin, run_stored, template_download
 
 from .importing import import_honours_file, instructions, write_template
 

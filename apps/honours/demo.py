@@ -189,3 +189,10 @@ def seed_honours() -> dict[str, int]:
                 _seed_trip()
             batches = _seed_payments(actor, generate=on_roll)
     return {"honours": created, "batches": batches}
+
+
+def demo_seeder(options: dict) -> list[str]:
+    """``seed_demo``'s part (registered in HonoursConfig.ready): the 2025 roll (758), reward round
+    (74) and allowance batches, given enough members."""
+    seed_honours()
+    return []

@@ -1,6 +1,6 @@
 """Import of the honour roll from the municipal model-worker system's Excel: all or nothing.
 
-The file is read by the members import's safe reader (``apps.members.importing.sheet``:
+The file is read by the members import's safe reader (``apps.core.importing.sheet``:
 size cap, zip-bomb check from the zip directory, defusedxml, a lying ``<dimension>``
 ignored, row and column caps) and reported in the same shape (``ImportReport``: every bad
 cell by spreadsheet row number, column header and a Chinese message). Persons are matched
@@ -28,10 +28,10 @@ from apps.core.audit import audit_record
 from apps.core.crypto import lookup_hash
 from apps.core.scoping import scopes_disabled
 from apps.members.enums import MemberStatus
-from apps.members.importing import FILE_ROW, ImportReport
-from apps.members.importing import cells
-from apps.members.importing.sheet import Source, read_into
-from apps.members.importing.template import write_import_template
+from apps.core.importing import cells
+from apps.core.importing.report import FILE_ROW, ImportReport
+from apps.core.importing.sheet import Source, read_into
+from apps.core.importing.template import write_import_template
 from apps.members.masking import mask_id
 from apps.members.models import Member
 from apps.members.validation import normalize_id_number

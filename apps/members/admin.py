@@ -14,6 +14,7 @@ from .admin_export import MemberExportAdminMixin
 from .admin_import import MemberImportAdminMixin
 from .forms import MemberAddForm, MemberChangeForm, RevealForm
 from .models import Member, MemberStatusChange
+from .selectors import id_number_filter, member_name_search, young_cutoff
 from .services import REVEAL_PERMISSION, member_create, member_reveal, member_update
 
 
@@ -25,8 +26,6 @@ class YoungFilter(admin.SimpleListFilter):
         return (("1", _("是")), ("0", _("否")))
 
     def queryset(self, request, queryset):
-        from .selectors import young_cutoff
-
         if self.value() == "1":
             return queryset.filter(birth_date__gt=young_cutoff())
         if self.value() == "0":
@@ -77,13 +76,12 @@ class MemberAdmin(MemberImportAdminMixin, MemberExportAdminMixin, ScopedAdmin):
         return obj.years_teaching
 
     def get_search_results(self, request, queryset, search_term):
-        """Search by name, or by an exact ID number through its keyed hash."""
-        from .selectors import id_number_filter
-
+        """Search by name (within the acting subtree first, see ``member_name_search``), or by an
+        exact ID number through its keyed hash."""
         by_id = id_number_filter(search_term)
         if by_id is not None:
             return queryset.filter(by_id), False
-        return super().get_search_results(request, queryset, search_term)
+        return member_name_search(queryset, search_term), False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = MemberChangeForm if obj else MemberAddForm

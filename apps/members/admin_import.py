@@ -22,8 +22,9 @@ from apps.core.jobs import job_start
 from apps.organizations.enums import GRASSROOTS_KINDS
 from apps.organizations.models import Organization
 
-from .importing import import_members_file, uploads, write_template
-from .importing.admin_flow import ImportFileForm, ImportFlowMixin, run_stored, template_download
+from apps.core.importing import uploads
+from apps.core.importing.admin_flow import ImportFileForm, ImportFlowMixin, run_stored, template_download
+from .importing import import_members_file, write_template
 from .importing.columns import instructions
 
 SYNC_MAX_ROWS = 3000  # bigger files are imported by a Celery job with a progress bar

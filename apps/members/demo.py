@@ -369,3 +369,10 @@ def seed_members(total: int = 0, *, seed: int = DEFAULT_SEED, batch_size: int = 
         root = Organization._base_manager.filter(depth=1).order_by("path").first()
         audit_record(actor=None, action="member.seed", target=root, data={"created": created})
         return {"members": current + created, "created": created}
+
+
+def demo_seeder(options: dict) -> list[str]:
+    """``seed_demo``'s part (registered in MembersConfig.ready): ``--members N`` tops the city up."""
+    seed = options.get("seed")
+    members = seed_members(options.get("members") or 0, seed=DEFAULT_SEED if seed is None else seed)
+    return [f"会员：共 {members['members']} 人（本次新增 {members['created']} 人）"]

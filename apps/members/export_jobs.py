@@ -2,7 +2,7 @@
 
 The job carries what selects the rows, never the rows: the API's filters (``source:
 "api"``, applied with the same ``MemberFilter``), the admin changelist's query string
-(``"admin"``, applied by rebuilding the same ``ChangeList``) or a list of selected ids
+(``"admin"``, its filters, search and sort read by ``filters.member_admin_rows``) or a list of selected ids
 (``"ids"``). The worker runs inside the scope of the job's unit (``job_run``), binds the
 starter's acting role again and re-checks the reveal permission before writing full data.
 An ID number typed into a search box is stored as its keyed hash, never in clear.
@@ -24,7 +24,9 @@ from apps.core.jobs import job_run, job_start
 from apps.core.models import Job
 
 from .exporting import acting_unit, export_filename, export_members_xlsx, record_export
+from .filters import MemberFilter, member_admin_rows
 from .models import Member
+from .selectors import id_number_filter
 from .services import REVEAL_PERMISSION
 
 ORDERING = ("organization__path", "name", "id")  # the API list's order
@@ -33,8 +35,6 @@ _ID_SEARCH_KEYS = {"api": "search", "admin": "q"}
 
 def _hide_id_search(source: str, params: dict[str, str]) -> str | None:
     """Replace an ID number in the search parameter by its look-up hash (returned)."""
-    from .selectors import id_number_filter
-
     key = _ID_SEARCH_KEYS.get(source)
     term = params.get(key) if key else None
     by_id = id_number_filter(term) if term else None
@@ -91,30 +91,11 @@ def _may_reveal(user, job: Job) -> bool:
 
 
 def _api_queryset(params: dict):
-    from .api.views import MemberFilter
-
     queryset = Member.objects.select_related("organization", "branch").order_by(*ORDERING)
     filterset = MemberFilter(data=params.get("filters") or {}, queryset=queryset)
     if not filterset.is_valid():
         raise ValueError(f"导出条件无效：{dict(filterset.errors)}")
     return filterset.qs
-
-
-def _admin_queryset(params: dict, user):
-    """The admin changelist's rows for the stored query string, exactly as the page
-    filtered, searched and ordered them (the same ``ChangeList``)."""
-    from django.contrib import admin
-    from django.http import HttpRequest, QueryDict
-
-    model_admin = admin.site._registry[Member]
-    request = HttpRequest()
-    request.method = "GET"
-    query = urlencode(sorted((params.get("filters") or {}).items()))
-    request.GET = QueryDict(query)
-    request.META["QUERY_STRING"] = query
-    request.user = user
-    request.session = {}
-    return model_admin.get_changelist_instance(request).queryset
 
 
 def member_export_queryset(job: Job, user):
@@ -125,7 +106,8 @@ def member_export_queryset(job: Job, user):
     elif source == "admin":
         if user is None:
             raise PermissionDenied("导出任务缺少发起人。")
-        queryset = _admin_queryset(params, user)
+        queryset = member_admin_rows(Member.objects.select_related("organization", "branch"),
+                                     params.get("filters") or {})
     elif source == "ids":
         queryset = Member.objects.filter(pk__in=params.get("ids") or []).order_by(*ORDERING)
     else:

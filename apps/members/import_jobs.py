@@ -7,7 +7,9 @@ from celery import shared_task
 from apps.core.jobs import job_run
 from apps.organizations.models import Organization
 
-from .importing import import_members_file, uploads
+from apps.core.importing import uploads
+
+from .importing import import_members_file
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

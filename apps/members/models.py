@@ -60,7 +60,13 @@ class Member(ScopedModelMixin, models.Model):
                 fields=["id_hash"], condition=models.Q(status="active"), name="one_active_membership_per_person"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["birth_date"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["birth_date"]),
+            # the lists' order (Meta.ordering): deep pages read it from either end
+            models.Index(fields=["organization", "name", "id"], name="member_list_order"),
+        ]
+        # PostgreSQL also has a trigram GIN index on UPPER(name) for ``name__icontains`` (migration 0002).
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number_masked}）"

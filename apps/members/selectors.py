@@ -31,3 +31,33 @@ def id_number_filter(term: str) -> Q | None:
         return Q(id_hash=lookup_hash(normalize_id_number(term)))
     except Exception:
         return None
+
+
+def active_members_count(request=None) -> int:
+    """Active members of the acting subtree (the admin's home page)."""
+    from .enums import MemberStatus
+    from .models import Member
+
+    return Member.objects.filter(status=MemberStatus.ACTIVE).count()
+
+
+def member_name_search(queryset, term: str):
+    """Members whose name contains ``term``, looked up within the acting subtree first.
+
+    The subtree's units are read first (one indexed ``path LIKE`` query on the small
+    organisation table) and the members filtered by their ids, so a district searches its own
+    few thousand rows through the ``(organization, name, id)`` index rather than the city's;
+    a city-wide search is served by the trigram GIN index on ``UPPER(name)`` (PostgreSQL)."""
+    from apps.core.scoping import get_scope
+    from apps.organizations.models import Organization
+
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    current = get_scope()
+    if current is not None and not current.disabled:
+        unit_ids = list(Organization.objects.values_list("pk", flat=True))  # scoped: the acting subtree
+        queryset = queryset.filter(organization_id__in=unit_ids)
+    for word in term.split():  # as the admin's search box: every word must match
+        queryset = queryset.filter(name__icontains=word)
+    return queryset

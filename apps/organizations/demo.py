@@ -81,3 +81,9 @@ def _seed_committees() -> None:
             organization=unit, kind=CongressKind.STAFF, session="第五届第三次",
             defaults={"date": dt.date(2025, 4, 18), "delegates": 180, "resolutions": "审议通过学校工作报告。"},
         )
+
+
+def demo_seeder(options: dict) -> list[str]:
+    """``seed_demo``'s part (registered in OrganizationsConfig.ready)."""
+    orgs = seed_organizations()
+    return [f"组织：共 {orgs['units']} 个单位（本次新增 {orgs['created']} 个）"]

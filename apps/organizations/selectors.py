@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from .enums import GRASSROOTS_KINDS
 from .models import Organization
 
 
@@ -28,3 +29,12 @@ def organization_list(*, within: Organization | None, search: str = "", kind: st
 def organization_get(*, code: str) -> Organization:
     """Raises Organization.DoesNotExist for a unit outside the scope, like a missing one."""
     return Organization.objects.get(code=code)
+
+
+def units_count(request=None) -> int:
+    """Units of the acting subtree (the admin's home page)."""
+    return Organization.objects.count()
+
+
+def grassroots_units_count(request=None) -> int:
+    return Organization.objects.filter(kind__in=GRASSROOTS_KINDS).count()

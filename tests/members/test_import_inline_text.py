@@ -11,8 +11,8 @@ import xlsxwriter
 from openpyxl.cell.text import Text
 from openpyxl.worksheet import _reader
 
-from apps.members.importing import sheet
-from apps.members.importing.inline_text import InlineText
+from apps.core.importing import sheet
+from apps.core.importing.inline_text import InlineText
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 ELEMENTS = [

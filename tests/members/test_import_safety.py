@@ -12,7 +12,8 @@ import pytest
 import xlsxwriter
 
 from apps.core.scoping import scope, scopes_disabled
-from apps.members.importing import FILE_ROW, import_members_file, sheet
+from apps.core.importing import sheet
+from apps.members.importing import FILE_ROW, import_members_file
 from apps.members.models import Member
 from tests.members.sheets import (claimed_huge, deflate_bomb, entity_bomb, lying_dimension, member_rows,
                                   write_xlsx, xlsx_bytes)

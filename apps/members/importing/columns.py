@@ -10,7 +10,7 @@ from import_export.widgets import DateWidget
 
 from ..enums import EmploymentType, MemberStatus
 from ..resources import TEMPLATE_HEADERS, TEXT_HEADERS, MemberResource
-from .template import write_import_template
+from apps.core.importing.template import write_import_template
 
 REQUIRED = ("name", "id_number", "employment_type")  # columns a file must have
 NO_NUMBERS = ("id_number", "bank_account")  # a number cell has already lost digits: refused

@@ -26,9 +26,11 @@ from ..masking import mask_id
 from ..models import Member, MemberStatusChange
 from ..services import ALREADY_ELSEWHERE, ALREADY_HERE, _check_units, _user, member_clean
 from ..validation import birth_date_of, gender_of
-from . import cells, columns
-from .report import FILE_ROW, ImportReport, RowPreview
-from .sheet import Source, read_into
+from apps.core.importing import cells
+from apps.core.importing.report import FILE_ROW, ImportReport, RowPreview
+from apps.core.importing.sheet import Source, read_into
+
+from . import columns
 
 WRITE_CHUNK = 2000
 LOOKUP_CHUNK = 500

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         directory = os.path.dirname(output)
         if not os.path.isdir(directory):
             raise CommandError(f"目录 {directory} 不存在。")
-        from apps.members.api.views import MemberFilter
+        from apps.members.filters import MemberFilter
 
         filters = {"unit": unit.code, **({"status": status} if status else {})}
         # Members are registered at their grassroots union; a branch's are found by its path.

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.scoping import scopes_disabled
 from apps.members.importing import import_members_file
-from apps.members.importing.command import command_actor, import_path, print_report
+from apps.core.importing.command import command_actor, import_path, print_report
 from apps.organizations.models import Organization
 
 

@@ -1,0 +1,33 @@
+"""The demo seeders of the apps, run in order by ``manage.py seed_demo`` (core knows no domain app).
+
+Each app registers its seeder in ``AppConfig.ready()``::
+
+    register_seeder("members", seed, order=30, report=20)
+
+A seeder takes the command's options (``members``, ``seed``) and returns the lines it wants
+printed; ``order`` is when it runs (all in one transaction), ``report`` where its lines go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Seeder:
+    name: str
+    seed: Callable[[dict], list[str]]
+    order: int
+    report: int
+
+
+_seeders: dict[str, Seeder] = {}
+
+
+def register_seeder(name: str, seed: Callable[[dict], list[str]], *, order: int, report: int | None = None) -> None:
+    _seeders[name] = Seeder(name=name, seed=seed, order=order, report=order if report is None else report)
+
+
+def seeders() -> list[Seeder]:
+    return sorted(_seeders.values(), key=lambda s: s.order)
