@@ -163,9 +163,15 @@ class ActivityAdmin(ScopedAdmin):
     autocomplete_fields = ("organization", "participants")
     fields = ("kind", "date", "title", "organization", "participants", "notes")
 
-    @admin.display(description=_("人数"))
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(participants_total=Count("participants", distinct=True))
+
+    @admin.display(description=_("人数"), ordering="participants_total")
     def participant_count(self, obj):
-        return obj.participants.count()
+        total = getattr(obj, "participants_total", None)
+        return obj.participants.count() if total is None else total
 
     def save_model(self, request, obj, form, change):
         try:

@@ -27,3 +27,20 @@ def honour_roll(*, statuses: Iterable[str] = (HonourStatus.ON_ROLL,), year: int 
         .select_related("title", "member", "organization")
         .order_by("title__rank", "organization__path", "member__name", "id")
     )
+
+
+def campaigns_with_my_quota(queryset: QuerySet, *, organization) -> QuerySet:
+    """Campaigns annotated with one unit's places (``my_places``, None without a quota row) and
+    nominations counted against them (``my_used``): the API list's quota column without a query
+    per campaign (``campaign_quota_summary`` counts the same way)."""
+    from django.db.models import Count, IntegerField
+
+    from .models import Nomination, NominationQuota
+
+    if organization is None:
+        return queryset
+    places = NominationQuota.objects.filter(campaign=OuterRef("pk"), organization=organization).values("quota")[:1]
+    used = (Nomination.objects.filter(campaign=OuterRef("pk"), organization=organization).order_by()
+            .values("campaign").annotate(n=Count("pk")).values("n")[:1])
+    return queryset.annotate(my_places=Subquery(places, output_field=IntegerField()),
+                             my_used=Subquery(used, output_field=IntegerField()))

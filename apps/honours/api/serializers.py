@@ -119,6 +119,11 @@ class NominationCampaignSerializer(serializers.ModelSerializer):
     def get_my_quota(self, obj) -> dict | None:
         from apps.accounts.acting import acting_organization
 
+        if hasattr(obj, "my_places"):  # annotated by the list (campaigns_with_my_quota)
+            if obj.my_places is None:
+                return None
+            used = obj.my_used or 0
+            return {"quota": obj.my_places, "used": used, "left": max(obj.my_places - used, 0)}
         request = self.context.get("request")
         unit = acting_organization(request.user) if request is not None else None
         return campaign_quota_summary(campaign=obj, organization=unit)

@@ -14,7 +14,7 @@ from apps.organizations.filters import SubtreeFilter
 from ..enums import HonourStatus, NominationStatus, TitleLevel
 from ..exporting import honours_xlsx_response
 from ..models import Honour, Nomination, NominationCampaign
-from ..selectors import honour_roll
+from ..selectors import campaigns_with_my_quota, honour_roll
 from ..services import (
     campaign_save,
     material_add,
@@ -225,7 +225,10 @@ class NominationCampaignViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return NominationCampaign.objects.prefetch_related("titles").order_by("-year", "-id")
+        from apps.accounts.acting import acting_organization
+
+        queryset = NominationCampaign.objects.prefetch_related("titles").order_by("-year", "-id")
+        return campaigns_with_my_quota(queryset, organization=acting_organization(self.request.user))
 
     def _save(self, serializer):
         data = dict(serializer.validated_data)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -57,7 +58,8 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     }
 
     def get_queryset(self):
-        return PaymentBatch.objects.select_related("organization", "created_by", "job").order_by("-created_at", "-id")
+        return (PaymentBatch.objects.select_related("organization", "created_by", "job")
+                .annotate(approval_count=Count("approvals", distinct=True)).order_by("-created_at", "-id"))
 
     def _done(self, batch, code=status.HTTP_200_OK):
         return Response(PaymentBatchSerializer(self.get_queryset().get(pk=batch.pk)).data, status=code)
