@@ -1,0 +1,173 @@
+"""List pages at the city's size: the main admin changelists and API lists at 10,000 and at
+500,000 members, in one run on one database (grown from the first size to the second).
+
+For each page (as the municipal administrator and as a district administrator, 海淀): its
+queries and its median time over several requests through the whole middleware stack (Django's
+test client, session log-in), at both sizes, and its growth (median at 500k / median at 10k).
+Goal: every page's growth ≤ 1.5 and its query count equal at both sizes.
+
+    python .ci/testenv.py .venv/bin/python bench/pages.py [--small 10000] [--large 500000] [--repeat 7]
+
+Ends with one JSON line: ``pages`` (a record per page and user), ``worst_growth``, ``worst_page``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+from harness import bench_database, dedicated_test_name
+
+USERS = ("admin", "haidian")  # the municipal administrator, a district administrator (demo users)
+
+
+def pages(ctx: dict) -> list[tuple[str, str]]:
+    """(name, url) of every page measured; ``ctx`` holds what the URLs need at this size."""
+    return [
+        ("admin members", "/admin/members/member/"),
+        ("admin members search", f"/admin/members/member/?q={ctx['name']}"),
+        ("admin members filter", "/admin/members/member/?status__exact=active&gender__exact=F"),
+        ("admin members page 2", f"/admin/members/member/?p={min(2, ctx['admin_last'])}"),
+        ("admin members last page", f"/admin/members/member/?p={ctx['admin_last']}"),
+        ("admin honours", "/admin/honours/honour/"),
+        ("admin payment items", "/admin/payments/paymentitem/"),
+        ("admin entries", "/admin/competitions/entry/"),
+        ("admin organisations", "/admin/organizations/organization/"),
+        ("admin audit log", "/admin/core/auditlog/"),
+        ("api members", "/api/v1/members/"),
+        ("api members search", f"/api/v1/members/?search={ctx['name']}"),
+        ("api members filter", "/api/v1/members/?status=active&women=true"),
+        ("api members page 2", f"/api/v1/members/?page={min(2, ctx['api_last'])}"),
+        ("api members last page", f"/api/v1/members/?page={ctx['api_last']}"),
+        ("api honours", "/api/v1/honours/"),
+        *([("api payment items", f"/api/v1/payment-batches/{ctx['batch']}/items/")] if ctx["batch"] else []),
+        ("api entries", "/api/v1/competitions/entries/"),
+        ("api organisations", "/api/v1/organizations/"),
+    ]
+
+
+def context_for(username: str) -> dict:
+    """Per user and size: a searched name (a member of 海淀, so both users find it), the
+    last pages and a payment batch the user sees."""
+    from apps.accounts.acting import bind
+    from apps.accounts.models import User
+    from apps.core.paging import PortalPageNumberPagination
+    from apps.core.scoping import scope, scopes_disabled
+    from apps.members.models import Member
+    from apps.payments.models import PaymentBatch
+
+    user = User.objects.get(username=username)
+    with scopes_disabled():
+        name = Member.objects.filter(organization__code__startswith="D-HAIDIAN").order_by("id").values_list(
+            "name", flat=True).first()
+    with scope(paths=bind(user).paths):
+        rows = Member.objects.count()
+        batch = PaymentBatch.objects.order_by("id").values_list("pk", flat=True).first()
+    return {"name": name, "rows": rows, "batch": batch,
+            "admin_last": max(1, -(-rows // 50)), "api_last": max(1, -(-rows // PortalPageNumberPagination.page_size))}
+
+
+def measure(client, url: str, repeat: int) -> tuple[int, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)  # warm (templates, caches)
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        queries = len(captured)
+        assert response.status_code == 200, (url, response.status_code)
+    return queries, statistics.median(times), response.status_code
+
+
+def run_size(repeat: int) -> dict[tuple[str, str], dict]:
+    from django.test import Client
+
+    from apps.accounts.models import User
+
+    results = {}
+    for username in USERS:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        ctx = context_for(username)
+        for name, url in pages(ctx):
+            queries, median, _ = measure(client, url, repeat)
+            results[(name, username)] = {"queries": queries, "median_s": median, "url": url, "rows": ctx["rows"]}
+            print(f"  {username:8s} {name:28s} {queries:3d} queries  {median * 1000:8.1f} ms", flush=True)
+    return results
+
+
+def grow(total: int) -> float:
+    from django.db import connection
+
+    from apps.members.demo import seed_members
+
+    start = time.perf_counter()
+    done = seed_members(total)
+    with connection.cursor() as cursor:  # what autovacuum does on a live database
+        cursor.execute("VACUUM ANALYZE members_member")
+        cursor.execute("VACUUM ANALYZE members_memberstatuschange")
+    print(f"members: {done['members']} (+{done['created']}) in {time.perf_counter() - start:.0f} s", flush=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=500_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    dedicated_test_name("pages")
+    with bench_database() as vendor:
+        if vendor != "postgresql":
+            sys.exit("bench/pages.py needs PostgreSQL (DATABASE_URL)")
+        with open("/dev/null", "w") as quiet:
+            call_command("seed_demo", members=args.small, stdout=quiet)  # the demo city: honours, payments, entries
+        grow(args.small)
+        print(f"== {args.small:,} members", flush=True)
+        small = run_size(args.repeat)
+        grow_s = grow(args.large)
+        print(f"== {args.large:,} members", flush=True)
+        large = run_size(args.repeat)
+    records = []
+    for (name, username), at_small in small.items():
+        at_large = large.get((name, username))
+        if at_large is None:
+            continue
+        growth = at_large["median_s"] / at_small["median_s"]
+        records.append({
+            "page": name, "user": username,
+            "queries_small": at_small["queries"], "queries_large": at_large["queries"],
+            "median_ms_small": round(at_small["median_s"] * 1000, 1),
+            "median_ms_large": round(at_large["median_s"] * 1000, 1),
+            "rows_small": at_small["rows"], "rows_large": at_large["rows"],
+            "growth": round(growth, 2),
+        })
+    print(f"\n{'page':28s} {'user':8s} {'queries':>9s} {'10k ms':>8s} {'500k ms':>8s} {'growth':>7s}")
+    for r in records:
+        print(f"{r['page']:28s} {r['user']:8s} {r['queries_small']:4d}/{r['queries_large']:<4d} "
+              f"{r['median_ms_small']:8.1f} {r['median_ms_large']:8.1f} {r['growth']:7.2f}")
+    worst = max(records, key=lambda r: r["growth"])
+    unequal = [f"{r['page']} ({r['user']})" for r in records if r["queries_small"] != r["queries_large"]]
+    print(json.dumps({
+        "database": vendor, "small": args.small, "large": args.large, "repeat": args.repeat,
+        "grow_s": round(grow_s, 1), "pages": records, "worst_growth": worst["growth"],
+        "worst_page": f"{worst['page']} ({worst['user']})", "unequal_queries": unequal,
+        "goal_met": worst["growth"] <= 1.5 and not unequal,
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Member lists at the city's size: name search goes through the acting subtree first, deep
+pages are read from the near end with the same rows as a plain OFFSET, and each list page
+counts once."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.core.paging import NearEndPaginator
+from apps.core.scoping import scope, scopes_disabled
+from apps.members.models import Member
+from tests.conftest import login
+from tests.factories.members import make_member
+
+
+@pytest.fixture
+def namesakes(tree):
+    return {
+        "haidian": make_member(tree.haidian, name="王晓燕"),
+        "haidian_other": make_member(tree.haidian_school.get_parent(), name="李明"),
+        "chaoyang": make_member(tree.chaoyang, name="王晓燕"),
+    }
+
+
+def member_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if 'FROM "members_member"' in q["sql"]]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/members/?search=晓燕", "/admin/members/member/?q=晓燕"])
+def test_name_search_is_narrowed_to_the_acting_subtrees_units(users, namesakes, url):
+    client = login(users["haidian"])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "王晓燕" in body and "李明" not in body
+    searches = [sql for sql in member_queries(captured) if "LIKE" in sql.upper()]
+    assert searches and all('"members_member"."organization_id" IN (' in sql for sql in searches), searches
+    if url.startswith("/api/"):
+        assert [row["id"] for row in response.json()["results"]] == [namesakes["haidian"].pk]  # not 朝阳's
+
+
+def test_the_municipal_search_sees_the_city(users, namesakes):
+    rows = login(users["municipal"]).get("/api/v1/members/?search=王晓燕").json()["results"]
+    assert sorted(r["id"] for r in rows) == sorted([namesakes["haidian"].pk, namesakes["chaoyang"].pk])
+
+
+def test_deep_pages_from_the_near_end_hold_the_same_rows_as_an_offset(tree):
+    for i in range(11):
+        make_member(tree.haidian if i % 2 else tree.chaoyang, name=f"成员{i % 4}")
+    with scopes_disabled():
+        ordered = Member.objects.order_by("organization_id", "name", "id")
+        expected = list(ordered)
+        for per_page, orphans in ((3, 0), (4, 1), (5, 0)):
+            paginator = NearEndPaginator(ordered, per_page, orphans=orphans)
+            got = [m for number in paginator.page_range for m in paginator.page(number).object_list]
+            assert got == expected, (per_page, orphans)
+
+
+def test_the_last_api_page_is_read_in_reverse_order(users, tree):
+    for i in range(7):
+        make_member(tree.haidian, name=f"成员{i}")
+    client = login(users["municipal"])
+    with scope(paths=[tree.root.path]):
+        expected = list(Member.objects.order_by("organization_id", "name", "id").values_list("pk", flat=True))
+    from apps.core.paging import PortalPageNumberPagination
+
+    PortalPageNumberPagination.page_size, old = 3, PortalPageNumberPagination.page_size
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            last = client.get("/api/v1/members/?page=3").json()
+        reads = member_queries(captured)  # now: the log is reset by the next request
+        pages = [client.get(f"/api/v1/members/?page={n}").json()["results"] for n in (1, 2)]
+    finally:
+        PortalPageNumberPagination.page_size = old
+    assert [r["id"] for r in pages[0] + pages[1] + last["results"]] == expected
+    assert any('ORDER BY "members_member"."organization_id" DESC' in sql for sql in reads), reads
+
+
+@pytest.mark.parametrize("url", ["/admin/members/member/", "/api/v1/members/", "/admin/members/member/?q=王"])
+def test_a_list_page_counts_once(users, namesakes, url):
+    client = login(users["municipal"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    counts = [sql for sql in member_queries(captured) if "COUNT(" in sql.upper()]
+    assert len(counts) == 1, counts
