@@ -58,9 +58,10 @@ class MemberFilter(django_filters.FilterSet):
 # The admin changelist's parameters (list_filter, search box, column sort) as the export job reads them.
 ADMIN_CHOICE_PARAMS = {"status__exact": "status", "employment_type__exact": "employment_type",
                        "gender__exact": "gender"}
-ADMIN_SORT_COLUMNS = {0: "name", 1: "organization__path", 2: "branch__path", 4: "gender", 6: "employment_type",
-                      7: "status"}  # list_display positions the changelist sorts by
-DEFAULT_ORDERING = ("organization__path", "name", "id")
+# the changelist's column positions (0 is the action checkbox) → what it sorts by; a unit sorts by its path
+ADMIN_SORT_COLUMNS = {1: "name", 2: "organization__path", 3: "branch__path", 5: "gender", 7: "employment_type",
+                      8: "status"}
+DEFAULT_ORDERING = tuple(Member._meta.ordering)  # the changelist's order without a column sort
 
 
 def member_admin_rows(queryset: QuerySet, params: dict[str, str]) -> QuerySet:

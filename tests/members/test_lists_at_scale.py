@@ -12,7 +12,7 @@ from apps.core.paging import NearEndPaginator
 from apps.core.scoping import scope, scopes_disabled
 from apps.members.models import Member
 from tests.conftest import login
-from tests.factories.members import make_member
+from tests.factories.members import make_member, new_id_number
 
 
 @pytest.fixture
@@ -87,3 +87,23 @@ def test_a_list_page_counts_once(users, namesakes, url):
         assert client.get(url).status_code == 200
     counts = [sql for sql in member_queries(captured) if "COUNT(" in sql.upper()]
     assert len(counts) == 1, counts
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"q": "王"}, {"status__exact": "active", "o": "1.-0"}, {"young": "1"}, {"gender__exact": "F", "o": "-7"},
+    {"o": "2.4"},
+])
+def test_the_export_jobs_admin_rows_are_the_changelists(users, tree, params):
+    """The export job rebuilds the changelist's rows from its query string (no fake request)."""
+    from urllib.parse import urlencode
+
+    from apps.members.filters import member_admin_rows
+
+    for i, name in enumerate(["王一", "李二", "王三", "赵四", "王五"]):
+        make_member(tree.haidian, name=name, id_number=new_id_number(female=i % 2 == 0),
+                    branch=tree.haidian_school if i == 3 else None)
+    response = login(users["haidian"]).get("/admin/members/member/?" + urlencode(params))
+    shown = list(response.context["cl"].queryset.values_list("pk", flat=True))
+    with scope(paths=[tree.haidian.path]):
+        rows = list(member_admin_rows(Member.objects.all(), params).values_list("pk", flat=True))
+    assert shown and rows == shown
