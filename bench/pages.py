@@ -1,10 +1,14 @@
 """List pages at the city's size: the main admin changelists and API lists at 10,000 and at
-500,000 members, in one run on one database (grown from the first size to the second).
+500,000 members, in one run.
 
-For each page (as the municipal administrator and as a district administrator, 海淀): its
-queries and its median time over several requests through the whole middleware stack (Django's
-test client, session log-in), at both sizes, and its growth (median at 500k / median at 10k).
-Goal: every page's growth ≤ 1.5 and its query count equal at both sizes.
+The demo city is seeded with 10,000 members; a copy of that database (``CREATE DATABASE …
+TEMPLATE``) is grown to 500,000 members with the bulk member generator, then vacuumed and
+analysed as autovacuum would. Each page is then requested alternately on the two databases
+(the connection is switched and opened before each timed request), so the shared machine's
+load falls on both sizes alike. For each page (as the municipal administrator and as a
+district administrator, 海淀): its queries and its median time through the whole middleware
+stack (Django's test client, session log-in) at both sizes, and its growth (median at 500k /
+median at 10k). Goal: every page's growth ≤ 1.5 and its query count equal at both sizes.
 
     python .ci/testenv.py .venv/bin/python bench/pages.py [--small 10000] [--large 500000] [--repeat 7]
 
@@ -70,38 +74,70 @@ def context_for(username: str) -> dict:
             "admin_last": max(1, -(-rows // 50)), "api_last": max(1, -(-rows // PortalPageNumberPagination.page_size))}
 
 
-def measure(client, url: str, repeat: int) -> tuple[int, float, int]:
+def use_database(name: str) -> None:
+    """Point the default connection at ``name`` and open it (outside any timing)."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+
+
+def copy_database(source: str, target: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+def drop_database(name: str) -> None:
+    from django.db import connection
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def timed_get(client, url: str) -> tuple[int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)  # warm (templates, caches)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
-    queries = 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
         queries = len(captured)
-        assert response.status_code == 200, (url, response.status_code)
-    return queries, statistics.median(times), response.status_code
+    assert response.status_code == 200, (url, response.status_code)
+    return queries, elapsed
 
 
-def run_size(repeat: int) -> dict[tuple[str, str], dict]:
-    from django.test import Client
-
-    from apps.accounts.models import User
-
+def run(databases: dict[str, str], clients: dict[str, object], repeat: int) -> dict[tuple[str, str, str], dict]:
+    """Every page, for every user, alternately on each database."""
     results = {}
-    for username in USERS:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        ctx = context_for(username)
-        for name, url in pages(ctx):
-            queries, median, _ = measure(client, url, repeat)
-            results[(name, username)] = {"queries": queries, "median_s": median, "url": url, "rows": ctx["rows"]}
-            print(f"  {username:8s} {name:28s} {queries:3d} queries  {median * 1000:8.1f} ms", flush=True)
+    for username, client in clients.items():
+        contexts = {}
+        for size, name in databases.items():
+            use_database(name)
+            contexts[size] = context_for(username)
+        plans = {size: dict(pages(ctx)) for size, ctx in contexts.items()}
+        for page in plans["small"]:
+            times = {size: [] for size in databases}
+            queries = {}
+            for rep in range(repeat + 1):  # the first round warms (templates, caches)
+                for size, name in databases.items():
+                    use_database(name)
+                    count, elapsed = timed_get(client, plans[size][page])
+                    if rep:
+                        times[size].append(elapsed)
+                        queries[size] = count
+            for size in databases:
+                results[(page, username, size)] = {"queries": queries[size], "median_s": statistics.median(times[size]),
+                                                   "url": plans[size][page], "rows": contexts[size]["rows"]}
+            print(f"  {username:8s} {page:28s} " + "  ".join(
+                f"{size}: {queries[size]:3d} q {statistics.median(times[size]) * 1000:7.1f} ms" for size in databases),
+                flush=True)
     return results
 
 
@@ -133,19 +169,33 @@ def main() -> None:
     with bench_database() as vendor:
         if vendor != "postgresql":
             sys.exit("bench/pages.py needs PostgreSQL (DATABASE_URL)")
+        from django.db import connection
+        from django.test import Client
+
+        from apps.accounts.models import User
+
         with open("/dev/null", "w") as quiet:
             call_command("seed_demo", members=args.small, stdout=quiet)  # the demo city: honours, payments, entries
         grow(args.small)
-        print(f"== {args.small:,} members", flush=True)
-        small = run_size(args.repeat)
-        grow_s = grow(args.large)
-        print(f"== {args.large:,} members", flush=True)
-        large = run_size(args.repeat)
+        clients = {}
+        for username in USERS:  # logged in before the copy: the session exists in both databases
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        small_db = connection.settings_dict["NAME"]
+        large_db = f"{small_db}_large"
+        copy_database(small_db, large_db)
+        try:
+            use_database(large_db)
+            grow_s = grow(args.large)
+            results = run({"small": small_db, "large": large_db}, clients, args.repeat)
+        finally:
+            use_database(small_db)
+            drop_database(large_db)
     records = []
-    for (name, username), at_small in small.items():
-        at_large = large.get((name, username))
-        if at_large is None:
+    for (name, username, size), at_small in results.items():
+        if size != "small" or (name, username, "large") not in results:
             continue
+        at_large = results[(name, username, "large")]
         growth = at_large["median_s"] / at_small["median_s"]
         records.append({
             "page": name, "user": username,
