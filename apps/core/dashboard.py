@@ -5,6 +5,7 @@ from __future__ import annotations
 from apps.organizations.enums import GRASSROOTS_KINDS
 
 from .enums import JobStatus
+from .home_warnings import home_warnings
 from .models import Job
 
 
@@ -26,4 +27,5 @@ def dashboard_callback(request, context):
 
         context["portal_figures"].append(("待审核参赛报名", pending_entries_count()))
     context["portal_acting"] = acting
+    context["portal_warnings"] = home_warnings(request)
     return context
