@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 CATEGORIES = [
     ("wages", "工资待遇", [("wages-arrears", "拖欠工资"), ("wages-performance", "绩效工资"),
                         ("wages-allowance", "津贴补贴")]),
@@ -27,3 +29,33 @@ RULES = {
     ("warning", "complex"): (DAY, DAY, 7 * DAY),
 }
 FIRST_CALENDAR_YEAR = 2020
+
+
+def load_reference(get_model) -> None:
+    """Categories, deadline rules and every year chinese-calendar knows from 2020
+    (idempotent). ``get_model(app, name)``: the migration's registry or the real one."""
+    import chinese_calendar
+
+    Category = get_model("petitions", "Category")  # noqa: N806
+    DeadlineRule = get_model("petitions", "DeadlineRule")  # noqa: N806
+    CalendarYear = get_model("petitions", "CalendarYear")  # noqa: N806
+    CalendarDay = get_model("petitions", "CalendarDay")  # noqa: N806
+    for rank, (code, name, children) in enumerate(CATEGORIES):
+        parent, _ = Category.objects.get_or_create(code=code, defaults={"name": name, "rank": rank})
+        for child_rank, (child_code, child_name) in enumerate(children):
+            Category.objects.get_or_create(code=child_code, defaults={"name": child_name, "rank": child_rank,
+                                                                      "parent": parent})
+    for (kind, urgency), minutes in RULES.items():
+        for stage, value in zip(("sign", "contact", "reply"), minutes, strict=True):
+            DeadlineRule.objects.get_or_create(case_kind=kind, urgency=urgency, stage=stage,
+                                               defaults={"minutes": value})
+    years = sorted({d.year for d in chinese_calendar.holidays if d.year >= FIRST_CALENDAR_YEAR})
+    for year in years:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            worked = chinese_calendar.is_workday(day)
+            if worked != (day.weekday() < 5):
+                CalendarDay.objects.get_or_create(date=day, defaults={"is_workday": worked,
+                                                                      "name": "调休上班" if worked else "法定节假日"})
+            day += dt.timedelta(days=1)
+        CalendarYear.objects.get_or_create(year=year, defaults={"source": "chinese-calendar"})

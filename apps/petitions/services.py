@@ -116,6 +116,10 @@ def case_receive(*, source: str, received_at: dt.datetime, petitioner_name: str,
         raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
     if kind == CaseKind.WARNING and not (warning.get("warning_kind") and warning.get("warning_level")):
         errors["warning_kind"] = ["预警应填写预警类型与级别。"]
+    try:
+        phone, id_number, id_hash, member = _petitioner(petitioner_phone, petitioner_id_number)
+    except ValidationError as exc:
+        errors |= exc.message_dict
     if errors:
         raise ValidationError(errors)
     order_no = (order_no or "").strip()
@@ -124,7 +128,6 @@ def case_receive(*, source: str, received_at: dt.datetime, petitioner_name: str,
             existing = Case._base_manager.filter(source=source, order_no=order_no).first()
         if existing is not None:
             return existing, False
-    phone, id_number, id_hash, member = _petitioner(petitioner_phone, petitioner_id_number)
     if receiver is None:
         acting = getattr(actor, "acting", None)
         receiver = _root_of(acting.organization) if acting else None
@@ -163,6 +166,11 @@ def _since_round(case: Case, action: str):
     return events.filter(at__gte=start) if start else events
 
 
+def _locked(case: Case) -> Case:
+    """The case's row, locked until the transaction ends (scoped: another unit's → DoesNotExist)."""
+    return Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+
+
 @transaction.atomic
 def case_transition(*, case: Case, action: str, actor=None, note: str = "", at: dt.datetime | None = None,
                     unit: Organization | None = None, contact_at: dt.datetime | None = None,
@@ -176,7 +184,7 @@ def case_transition(*, case: Case, action: str, actor=None, note: str = "", at: 
     allowed_from, to_status, permission = MOVES[action]
     if actor is not None and not actor.has_perm(permission):
         raise PermissionDenied(f"您没有{Action(action).label}的权限。")
-    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)  # scoped: another unit's → DoesNotExist
+    case = _locked(case)
     if REPEAT_IS_NOOP.get(action) == case.status:
         return case
     if case.status not in allowed_from:
