@@ -19,8 +19,8 @@ from apps.members.models import Member
 from apps.members.validation import normalize_id_number, normalize_mobile
 from apps.organizations.models import Organization
 
-from .enums import Action, CaseKind, CaseStatus, Satisfaction, Source, Urgency
-from .models import Case, CaseAttachment, CaseEvent, Category
+from .enums import AccountStatus, Action, CaseKind, CaseStatus, Satisfaction, Source, Urgency
+from .models import Case, CaseAttachment, CaseEvent, Category, PlatformAccount
 
 DISPATCH_PERMISSION = "petitions.dispatch_case"  # the municipal union's moves
 HANDLE_PERMISSION = "petitions.change_case"  # the responsible unit's moves
@@ -317,3 +317,52 @@ def case_reveal(*, case: Case, actor, reason: str) -> dict[str, str]:
 def case_opened(*, case: Case, actor, via: str) -> None:
     """Every open of a case's detail is in the audit log."""
     audit_record(actor=actor, action="petitions.open", target=case, data={"via": via})
+
+
+# --- the 12351 platform accounts ------------------------------------------------------------
+
+
+@transaction.atomic
+def account_register(*, organization: Organization, holder_name: str, phone: str, opened_on: dt.date,
+                     actor=None, member: Member | None = None, notes: str = "") -> PlatformAccount:
+    """Record a staff account on the 12351 platform (one active account per phone)."""
+    errors: dict[str, list[str]] = {}
+    if not (holder_name or "").strip():
+        errors["holder_name"] = ["请填写持有人姓名。"]
+    try:
+        phone = normalize_mobile(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if not phone and "phone" not in errors:
+        errors["phone"] = ["请填写认证手机号。"]
+    if not in_scope(organization.path):
+        errors["organization"] = ["所属单位不在您的管理范围内。"]
+    if errors:
+        raise ValidationError(errors)
+    account = PlatformAccount(organization=organization, holder_name=holder_name.strip(), member=member,
+                              phone=phone, phone_hash=lookup_hash(phone), opened_on=opened_on, notes=notes)
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:
+        raise ValidationError({"phone": ["该手机号已开通平台账号。"]}) from exc
+    audit_record(actor=actor, action="petitions.account_register", target=account)
+    return account
+
+
+@transaction.atomic
+def account_set_status(*, account: PlatformAccount, status: str, actor=None, reason: str = "") -> PlatformAccount:
+    if status not in AccountStatus.values:
+        raise ValidationError({"status": ["未知状态。"]})
+    account = PlatformAccount.objects.select_for_update(of=("self",)).get(pk=account.pk)
+    if account.status == status:
+        return account
+    previous, account.status = account.status, status
+    try:
+        with transaction.atomic():
+            account.save(update_fields=["status"])
+    except IntegrityError as exc:
+        raise ValidationError({"status": ["该手机号已有另一个开通的账号。"]}) from exc
+    audit_record(actor=actor, action="petitions.account_status", target=account,
+                 data={"from": previous, "to": status, "reason": reason})
+    return account

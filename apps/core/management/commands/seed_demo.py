@@ -6,6 +6,7 @@ from apps.competitions.demo import seed_competitions
 from apps.honours.demo import seed_honours
 from apps.members.demo import DEFAULT_SEED, DEMO_PER_UNIT, seed_members
 from apps.organizations.demo import seed_organizations
+from apps.petitions.demo import seed_petitions
 
 
 class Command(BaseCommand):
@@ -32,8 +33,10 @@ class Command(BaseCommand):
             members = seed_members(options["members"], seed=options["seed"])
             seed_honours()  # the 2025 roll (758), reward round (74) and allowance batches, given enough members
             seed_competitions()  # 青教赛/青管赛 2025 results (the report's figures, given enough members), 2026 open editions
+            petitions = seed_petitions()  # 2025: 166 orders from 12351, all closed; 146 platform accounts
         self.stdout.write(f"组织：共 {orgs['units']} 个单位（本次新增 {orgs['created']} 个）")
         self.stdout.write(f"会员：共 {members['members']} 人（本次新增 {members['created']} 人）")
+        self.stdout.write(f"12351 诉求：2025 年派单 {petitions['cases']} 件（全部办结），平台账号 {petitions['accounts']} 个")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, unit, role in users:
             self.stdout.write(f"  {username:10s} {unit} · {role}")
