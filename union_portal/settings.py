@@ -330,6 +330,9 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "apps.members.enums.MemberStatus",
         "HonourStatusEnum": "apps.honours.enums.HonourStatus",
         "AllowanceKindEnum": "apps.honours.allowance_models.AllowanceKind",
+        "CaseStatusEnum": "apps.petitions.enums.CaseStatus",
+        "CaseKindEnum": "apps.petitions.enums.CaseKind",
+        "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
     },
 }
 

@@ -96,7 +96,7 @@ _PETITIONS_KEEPER = (
 )
 _PETITIONS_UNIT = (
     crud("petitions.case", change=True) | crud("petitions.caseevent") | crud("petitions.caseattachment")
-    | crud("petitions.category") | crud("petitions.platformaccount", add=True, change=True)
+    | crud("petitions.platformaccount", add=True, change=True)
 )
 
 _UNIT_RECORDS = (
