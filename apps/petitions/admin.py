@@ -211,9 +211,11 @@ class CaseAdmin(ScopedAdmin):
         return format_html_join("<br>", '<a href="{}">{}</a>', (
             (reverse("petitions:attachment_download", args=[a.pk]), a.original_name) for a in items))
 
-    @action(description=_("办理操作"), url_path="move", permissions=["move"])
+    @action(description=_("办理操作"), url_path="move")
     def move(self, request, object_id):
-        case = self.get_object(request, object_id)
+        case = self.get_object(request, object_id)  # scoped: 404 outside, before the permission check
+        if not self.has_move_permission(request, case):
+            raise PermissionDenied
         allowed = [a for a in MUNICIPAL_ACTIONS if request.user.has_perm(services.DISPATCH_PERMISSION)] + [
             a for a in UNIT_ACTIONS if request.user.has_perm(services.HANDLE_PERMISSION)]
         allowed = [a for a in allowed if case.status in services.MOVES[a][0]]
@@ -236,9 +238,11 @@ class CaseAdmin(ScopedAdmin):
         return self._page(request, "admin/petitions/form.html", title=f"办理操作 · {case}", case=case, form=form,
                           multipart=True)
 
-    @action(description=_("查看诉求人完整信息"), url_path="reveal", permissions=["reveal"])
+    @action(description=_("查看诉求人完整信息"), url_path="reveal")
     def reveal(self, request, object_id):
-        case = self.get_object(request, object_id)
+        case = self.get_object(request, object_id)  # scoped: 404 outside, before the permission check
+        if not self.has_reveal_permission(request, case):
+            raise PermissionDenied
         form = RevealForm(request.POST or None)
         revealed = None
         if request.method == "POST" and form.is_valid():
