@@ -59,7 +59,7 @@ class CaseViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {"create": services.DISPATCH_PERMISSION, "transition": "petitions.view_case",
-                          "reveal": services.REVEAL_PERMISSION, "events": "petitions.view_caseevent",
+                          "reveal": "petitions.view_case", "events": "petitions.view_caseevent",
                           "attachments": "petitions.view_caseattachment"}
 
     def get_queryset(self):
