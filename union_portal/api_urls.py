@@ -27,5 +27,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("competitions/", include("apps.competitions.api.urls")),
+    path("petitions/", include("apps.petitions.api.urls")),
     path("", include(router.urls)),
 ]

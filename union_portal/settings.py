@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.payments",
     "apps.honours",
     "apps.competitions",
+    "apps.petitions",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,15 @@ PAYMENTS_UNSAFE_NO_IDEMPOTENCY = env_bool("PAYMENTS_UNSAFE_NO_IDEMPOTENCY", Fals
 if PAYMENTS_UNSAFE_NO_IDEMPOTENCY and not DEBUG:
     raise ImproperlyConfigured("PAYMENTS_UNSAFE_NO_IDEMPOTENCY is for the kill test's control run only.")
 
+# --- petitions (12351 诉求) -------------------------------------------------------------
+# Office hours that count as working time (lunch excluded); a working day is their length.
+PETITIONS_OFFICE_HOURS = os.environ.get("PETITIONS_OFFICE_HOURS", "08:30-12:00,13:00-17:30")
+# Cases due within this many working hours are "即将超期" (warned once, listed in the work queue).
+PETITIONS_DUE_SOON_HOURS = int(os.environ.get("PETITIONS_DUE_SOON_HOURS", "8"))
+CELERY_BEAT_SCHEDULE["petitions-deadline-watch"] = {
+    "task": "apps.petitions.tasks.watch_deadlines", "schedule": 15 * 60.0,
+}
+
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -320,6 +330,9 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "apps.members.enums.MemberStatus",
         "HonourStatusEnum": "apps.honours.enums.HonourStatus",
         "AllowanceKindEnum": "apps.honours.allowance_models.AllowanceKind",
+        "CaseStatusEnum": "apps.petitions.enums.CaseStatus",
+        "CaseKindEnum": "apps.petitions.enums.CaseKind",
+        "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
     },
 }
 

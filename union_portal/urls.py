@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("apps.core.urls")),
     path("honours/", include("apps.honours.urls")),
     path("competitions/", include("apps.competitions.urls")),
+    path("petitions/", include("apps.petitions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

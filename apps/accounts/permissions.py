@@ -80,6 +80,25 @@ _COMPETITIONS_UNIT = (
     | crud("competitions.award") | crud("competitions.certificate") | crud("competitions.talentpoolentry")
 )
 
+# Petitions (12351 诉求): the municipal union receives, dispatches, closes and calls back, and
+# keeps the calendar, rules and categories; units sign, contact, reply, return, ask for more time.
+DISPATCH_CASE = "petitions.dispatch_case"
+REVEAL_PETITIONER = "petitions.reveal_petitioner"
+_PETITIONS_KEEPER = (
+    crud("petitions.case", add=True, change=True)
+    | crud("petitions.caseevent") | crud("petitions.caseattachment")
+    | crud("petitions.category", add=True, change=True)
+    | crud("petitions.calendaryear", add=True, change=True)
+    | crud("petitions.calendarday", add=True, change=True, delete=True)
+    | crud("petitions.deadlinerule", change=True)
+    | crud("petitions.platformaccount", add=True, change=True)
+    | {DISPATCH_CASE, REVEAL_PETITIONER}
+)
+_PETITIONS_UNIT = (
+    crud("petitions.case", change=True) | crud("petitions.caseevent") | crud("petitions.caseattachment")
+    | crud("petitions.platformaccount", add=True, change=True)
+)
+
 _UNIT_RECORDS = (
     crud("organizations.organization", add=True, change=True)
     | crud("organizations.committee", add=True, change=True, delete=True)
@@ -111,13 +130,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PAYMENT_MAKER | _PAYMENT_CHECKER
         | _HONOURS_KEEPER
         | _COMPETITIONS_KEEPER
+        | _PETITIONS_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _PAYMENT_MAKER | {DISBURSE_PAYMENT_BATCH}
-        | _HONOURS_VIEWER | _COMPETITIONS_UNIT
+        | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
     ),
-    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT),
+    Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
+                               | _PETITIONS_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
     Role.TEACHER: frozenset({REGISTER_ENTRY}),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .enums import JobStatus
+from .home_warnings import home_warnings
 from .models import Job
 
 
@@ -48,4 +49,5 @@ def dashboard_callback(request, context):
         if figure.permission is None or request.user.has_perm(figure.permission)
     ]
     context["portal_acting"] = getattr(request.user, "acting", None)
+    context["portal_warnings"] = home_warnings(request)
     return context

@@ -1365,6 +1365,12 @@ from tests.core import access_competitions  # noqa: E402
 FOREIGN_OBJECT_MAKERS.extend(access_competitions.MAKERS)
 ENTRIES.update(access_competitions.entries())
 
+# Petitions keep theirs in tests/core/access_petitions.py.
+from tests.core import access_petitions  # noqa: E402
+
+FOREIGN_OBJECT_MAKERS.extend(access_petitions.MAKERS)
+ENTRIES.update(access_petitions.entries())
+
 
 def entry_for(route: str):
     if route in ENTRIES:

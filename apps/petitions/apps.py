@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class PetitionsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.petitions"
+    verbose_name = "诉求办理"
+
+    def ready(self) -> None:
+        from apps.core.demo import register_seeder
+        from apps.core.home_warnings import register_home_warning
+
+        from .calendar import calendar_runs_out_warning
+        from .demo import demo_seeder
+
+        register_home_warning(calendar_runs_out_warning)
+        register_seeder("petitions", demo_seeder, order=60, report=25)

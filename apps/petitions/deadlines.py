@@ -1,0 +1,131 @@
+"""Deadlines, computed on read from a case's history and the working calendar.
+
+Nothing is stored: a stage's clock starts at the round's dispatch (签收, 答复) or at the
+signing (首次联系), stands still while the case is paused, and the reply deadline is
+stretched by every approved extension of the round. Correcting the calendar or a rule
+changes every open case's deadlines at the next read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .calendar import load_calendar
+from .enums import Action, CaseStatus, Stage
+from .models import Case, CaseEvent, DeadlineRule
+from .workcal import CalendarUnknown, WorkCalendar
+
+ROUND_START = {Action.DISPATCH, Action.REOPEN}
+STAGE_DONE = {Stage.SIGN: Action.SIGN, Stage.CONTACT: Action.CONTACT, Stage.REPLY: Action.REPLY}
+OPEN = {CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.HANDLING}
+
+
+@dataclass(frozen=True)
+class StageDeadline:
+    stage: str
+    started_at: dt.datetime
+    due_at: dt.datetime | None  # None while paused
+    done_at: dt.datetime | None
+
+    @property
+    def late(self) -> bool:
+        return self.due_at is not None and self.done_at is not None and self.done_at > self.due_at
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    stages: dict
+    current: StageDeadline | None  # the earliest stage not done yet
+    remaining_seconds: int | None  # working seconds to the current deadline (negative: overdue)
+    error: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.remaining_seconds is not None and self.remaining_seconds < 0
+
+    @property
+    def remaining_label(self) -> str:
+        if self.error:
+            return self.error
+        if self.current is None:
+            return ""
+        if self.remaining_seconds is None:
+            return "暂停中"
+        return format_working(self.remaining_seconds)
+
+
+def format_working(seconds: int) -> str:
+    sign = "超期 " if seconds < 0 else ""
+    minutes = abs(seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{sign}{hours} 工作小时 {minutes} 分" if hours else f"{sign}{minutes} 分"
+
+
+def load_rules() -> dict[tuple[str, str, str], int]:
+    return {(k, u, s): m * 60 for k, u, s, m in DeadlineRule.objects.values_list(
+        "case_kind", "urgency", "stage", "minutes")}
+
+
+def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, now: dt.datetime) -> CaseDeadlines:
+    """``events``: the case's (action, at, data) in time order."""
+    events = list(events)
+    starts = [i for i, (action, _, _) in enumerate(events) if action in ROUND_START]
+    if not starts or case.status not in OPEN and case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED,
+                                                                        CaseStatus.VISITED):
+        return CaseDeadlines({}, None, None)
+    round_events = events[starts[-1]:]
+    dispatched_at = round_events[0][1]
+    pauses: list[list] = []
+    extension = 0
+    done: dict[str, dt.datetime] = {}
+    for action, at, data in round_events[1:]:
+        if action == Action.PAUSE:
+            pauses.append([at, None])
+        elif action == Action.RESUME and pauses and pauses[-1][1] is None:
+            pauses[-1][1] = at
+        elif action == Action.APPROVE_EXTENSION:
+            extension += int((data or {}).get("hours", 0)) * 3600
+        for stage, finishing in STAGE_DONE.items():
+            if action == finishing and stage not in done:
+                done[stage] = at
+    try:
+        stages = {}
+        for stage in (Stage.SIGN, Stage.CONTACT, Stage.REPLY):
+            limit = rules.get((case.kind, case.urgency, stage))
+            start = dispatched_at if stage != Stage.CONTACT else done.get(Stage.SIGN)
+            if limit is None or start is None:
+                continue
+            limit += extension if stage == Stage.REPLY else 0
+            due = calendar.deadline(start, limit, [(a, b) for a, b in pauses])
+            stages[stage] = StageDeadline(stage, start, due, done.get(stage))
+        current = next((d for d in stages.values() if d.done_at is None), None) if case.status in OPEN else None
+        remaining = None
+        if current is not None and current.due_at is not None:
+            remaining = calendar.between(now, current.due_at)
+            if remaining == 0 and now > current.due_at:
+                remaining = -1
+        return CaseDeadlines(stages, current, remaining)
+    except CalendarUnknown as exc:
+        return CaseDeadlines({}, None, None, error=str(exc))
+
+
+def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None) -> dict[int, CaseDeadlines]:
+    """Deadlines of many cases: one query for their histories, the calendar and rules once."""
+    cases = list(cases)
+    now = now or timezone.now()
+    history: dict[int, list] = defaultdict(list)
+    # the cases were read through the scoped manager; their histories follow them
+    for case_id, action, at, data in (CaseEvent._base_manager.filter(case__in=[c.pk for c in cases])
+                                      .order_by("at", "id").values_list("case_id", "action", "at", "data")):
+        history[case_id].append((action, at, data))
+    calendar, rules = load_calendar(), load_rules()
+    return {c.pk: compute(c, history[c.pk], calendar, rules, now) for c in cases}
+
+
+def case_deadlines(case: Case, *, now: dt.datetime | None = None) -> CaseDeadlines:
+    return deadlines_for([case], now=now)[case.pk]

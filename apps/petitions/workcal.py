@@ -1,0 +1,141 @@
+"""Working-time arithmetic on a Chinese working calendar (no database here).
+
+A day is worked when it is Monday–Friday and not a public holiday, or when it is a
+make-up working day (调休). Within a worked day only the office hours count (08:30–12:00
+and 13:00–17:30 by default: lunch excluded). Times are aware datetimes; the arithmetic is
+done in the portal's local time (Asia/Shanghai) in whole seconds.
+
+A year the calendar does not know is never guessed: ``CalendarUnknown`` is raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+DAY = dt.timedelta(days=1)
+MAX_DAYS = 3 * 366  # no deadline reaches further; a loop past it is a bug, not a date
+
+
+class CalendarUnknown(Exception):
+    """The working calendar has no data for a year the computation needs."""
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(f"工作日历中没有 {year} 年的节假日与调休安排，无法计算期限；请市级管理员先补录 {year} 年的工作日历。")
+
+
+def parse_office_hours(text: str) -> tuple[tuple[int, int], ...]:
+    """"08:30-12:00,13:00-17:30" → ((30600, 43200), (46800, 63000)) in seconds after midnight."""
+    intervals = []
+    for part in text.split(","):
+        start, end = (p.strip() for p in part.split("-"))
+        s = _seconds(start)
+        e = _seconds(end)
+        if e <= s:
+            raise ValueError(f"办公时间段 {part} 无效：结束应晚于开始。")
+        intervals.append((s, e))
+    intervals.sort()
+    for (_, e1), (s2, _) in zip(intervals, intervals[1:], strict=False):
+        if s2 < e1:
+            raise ValueError("办公时间段不能重叠。")
+    return tuple(intervals)
+
+
+def _seconds(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+class WorkCalendar:
+    def __init__(self, *, years: Iterable[int], exceptions: Mapping[dt.date, bool],
+                 office_hours: tuple[tuple[int, int], ...], tz: str = "Asia/Shanghai"):
+        self.years = frozenset(years)
+        self.exceptions = dict(exceptions)
+        self.intervals = office_hours
+        self.day_seconds = sum(e - s for s, e in office_hours)
+        self.tz = ZoneInfo(tz)
+
+    # --- days ---
+    def is_workday(self, day: dt.date) -> bool:
+        if day.year not in self.years:
+            raise CalendarUnknown(day.year)
+        worked = self.exceptions.get(day)
+        return day.weekday() < 5 if worked is None else worked
+
+    def _local(self, moment: dt.datetime) -> tuple[dt.date, int]:
+        local = moment.astimezone(self.tz)
+        return local.date(), local.hour * 3600 + local.minute * 60 + local.second
+
+    def _aware(self, day: dt.date, seconds: int) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=self.tz) + dt.timedelta(seconds=seconds)
+
+    def is_working_moment(self, moment: dt.datetime) -> bool:
+        """Inside office hours on a worked day (an interval's end counts: a deadline at 17:30)."""
+        day, t = self._local(moment)
+        return self.is_workday(day) and any(s < t <= e for s, e in self.intervals)
+
+    # --- arithmetic ---
+    def add(self, start: dt.datetime, seconds: int) -> dt.datetime:
+        """The moment ``seconds`` (> 0) of working time after ``start``: always inside
+        office hours on a worked day."""
+        if seconds <= 0:
+            raise ValueError("seconds must be positive")
+        day, t = self._local(start)
+        first_start = self.intervals[0][0]
+        for _ in range(MAX_DAYS):
+            if self.is_workday(day):
+                if t <= first_start and seconds > self.day_seconds:
+                    seconds -= self.day_seconds  # a whole working day
+                else:
+                    for s, e in self.intervals:
+                        if t >= e:
+                            continue
+                        current = max(t, s)
+                        available = e - current
+                        if seconds <= available:
+                            return self._aware(day, current + seconds)
+                        seconds -= available
+            day += DAY
+            t = 0
+        raise ValueError("deadline beyond the calendar's horizon")
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Working seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+        if end < start:
+            return -self.between(end, start)
+        day, t = self._local(start)
+        last_day, last_t = self._local(end)
+        total = 0
+        while day <= last_day:
+            if self.is_workday(day):
+                upper = last_t if day == last_day else 86400
+                if day != last_day and t == 0:
+                    total += self.day_seconds
+                else:
+                    for s, e in self.intervals:
+                        lo, hi = max(s, t), min(e, upper)
+                        if hi > lo:
+                            total += hi - lo
+            day += DAY
+            t = 0
+        return total
+
+    def deadline(self, start: dt.datetime, seconds: int,
+                 pauses: Iterable[tuple[dt.datetime, dt.datetime | None]] = ()) -> dt.datetime | None:
+        """The moment the clock started at ``start`` reaches ``seconds`` of working time, the
+        clock standing still during each pause (start, end); None while a pause is open."""
+        moment, need = start, seconds
+        for p_start, p_end in sorted(pauses, key=lambda p: p[0]):
+            if p_end is not None and p_end <= moment:
+                continue
+            if p_start > moment:
+                available = self.between(moment, p_start)
+                if available >= need:
+                    return self.add(moment, need)
+                need -= available
+            if p_end is None:
+                return None
+            moment = max(moment, p_end)
+        return self.add(moment, need)
