@@ -3,10 +3,9 @@ from django.apps import AppConfig
 
 def pending_entries_figure(request) -> int:
     """Entries of the acting subtree waiting for their unit's approval (the admin's home page)."""
-    from .enums import EntryStatus
-    from .models import Entry
+    from .selectors import entries_pending_count
 
-    return Entry.objects.filter(status=EntryStatus.SUBMITTED).count()
+    return entries_pending_count()
 
 
 def demo_seeder(options: dict) -> list[str]:
