@@ -6,6 +6,7 @@ from apps.organizations.enums import GRASSROOTS_KINDS
 
 from .enums import JobStatus
 from .models import Job
+from .work_queue import queue_for
 
 
 def dashboard_callback(request, context):
@@ -26,4 +27,5 @@ def dashboard_callback(request, context):
 
         context["portal_figures"].append(("待审核参赛报名", pending_entries_count()))
     context["portal_acting"] = acting
+    context["work_queue"] = queue_for(request.user)
     return context

@@ -5,3 +5,12 @@ class HonoursConfig(AppConfig):
     name = "apps.honours"
     verbose_name = "劳模先进"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.core import demo_summary, work_queue
+
+        from .demo_summary import roll_line
+        from .work_queue import honours_queue
+
+        work_queue.register("honours", honours_queue, order=20)
+        demo_summary.register("荣誉名册", roll_line, order=30)

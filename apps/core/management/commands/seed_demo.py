@@ -36,4 +36,4 @@ class Command(BaseCommand):
         self.stdout.write(f"会员：共 {members['members']} 人（本次新增 {members['created']} 人）")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, unit, role in users:
-            self.stdout.write(f"  {username:10s} {unit} · {role}")
+            self.stdout.write(f"  {username:15s} {unit} · {role}")
