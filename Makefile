@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
 .PHONY: venv run test check bench clean
@@ -15,11 +16,11 @@ venv: $(STAMP)
 	@test -n "$$CERTIFICATE_FONT" -o -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
 		echo "note: certificate PDFs need a CJK TrueType font: apt-get install -y fonts-wqy-zenhei (or set CERTIFICATE_FONT)"
 
-## make run: demo portal on http://127.0.0.1:8000 with an embedded worker (SQLite + filesystem broker by default)
+## make run [PORT=8001]: demo portal on http://127.0.0.1:$(PORT) with an embedded worker (SQLite + filesystem broker by default)
 run: venv
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --members $${DEMO_MEMBERS:-3000}
-	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runportal
+	@DEBUG=$${DEBUG:-1} exec $(BIN)/python manage.py runportal 127.0.0.1:$(PORT)
 
 ## make test: the whole suite; PostgreSQL/Redis when configured or answering locally, else SQLite/filesystem
 test: venv

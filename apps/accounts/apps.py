@@ -19,3 +19,9 @@ class AccountsConfig(AppConfig):
         from .demo import demo_seeder
 
         register_seeder("accounts", demo_seeder, order=20, report=30)
+
+        from apps.core import demo_summary
+
+        from .demo import logins_line
+
+        demo_summary.register("演示账号", logins_line, order=90)

@@ -6,6 +6,7 @@ from apps.core.scoping import scopes_disabled
 from apps.organizations.models import Organization
 
 from .enums import Role
+from .models import RoleAssignment
 from .services import role_assign, user_ensure
 
 DEMO_PASSWORD = "Demo@2026"
@@ -16,8 +17,11 @@ DEMO_USERS = (
     ("haidian", "海淀区教育工会管理员", "D-HAIDIAN", Role.UNIT_ADMIN),
     ("chaoyang", "朝阳区教育工会管理员", "D-CHAOYANG", Role.UNIT_ADMIN),
     ("tsinghua", "清华大学工会管理员", "U-THU", Role.UNIT_ADMIN),
+    ("haidian_clerk", "海淀区教育工会经办人", "D-HAIDIAN", Role.UNIT_CLERK),
+    ("tsinghua_clerk", "清华大学工会经办人", "U-THU", Role.UNIT_CLERK),
     ("teacher1", "张晓明", "U-THU", Role.TEACHER),
     ("judge1", "刘振华", "U-PKU", Role.JUDGE),
+    ("judge2", "王丽娟", "U-BNU", Role.JUDGE),
 )
 
 
@@ -37,3 +41,13 @@ def demo_seeder(options: dict) -> list[str]:
     lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
     lines += [f"  {username:10s} {unit} · {role}" for username, unit, role in seed_users()]
     return lines
+
+def logins_line() -> str:
+    """The demo log-ins that exist in this database, for the run's output."""
+    names = [username for username, *_ in DEMO_USERS]
+    with scopes_disabled():  # the demo's own users, whatever unit they act for
+        rows = {a.user.username: a for a in RoleAssignment.objects.filter(
+            user__username__in=names, is_active=True).select_related("user", "organization")}
+    lines = [f"密码均为 {DEMO_PASSWORD}"]
+    lines += [f"{name:15s} {rows[name].organization.name} · {rows[name].get_role_display()}" for name in names if name in rows]
+    return "\n    ".join(lines)

@@ -99,6 +99,10 @@ _PETITIONS_UNIT = (
     | crud("petitions.platformaccount", add=True, change=True)
 )
 
+# Users and roles: municipal and unit administrators manage the users of their subtree
+# (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
+_USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
+
 _UNIT_RECORDS = (
     crud("organizations.organization", add=True, change=True)
     | crud("organizations.committee", add=True, change=True, delete=True)
@@ -126,7 +130,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _UNIT_RECORDS
         | crud("organizations.organization", add=True, change=True, delete=False)
         | crud("organizations.cluster", add=True, change=True, delete=True)
-        | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA, "accounts.view_user", "accounts.view_roleassignment"}
+        | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER
         | _PAYMENT_MAKER | _PAYMENT_CHECKER
         | _HONOURS_KEEPER
         | _COMPETITIONS_KEEPER
@@ -134,7 +138,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
-        _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _PAYMENT_MAKER | {DISBURSE_PAYMENT_BATCH}
+        _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
+        | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT

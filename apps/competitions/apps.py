@@ -28,3 +28,11 @@ class CompetitionsConfig(AppConfig):
 
         register_figure("待审核参赛报名", pending_entries_figure, order=50, permission="competitions.view_entry")
         register_seeder("competitions", demo_seeder, order=50)
+
+        from apps.core import demo_summary, work_queue
+
+        from .demo_summary import editions_line
+        from .work_queue import competitions_queue
+
+        work_queue.register("competitions", competitions_queue, order=40)
+        demo_summary.register("赛事届次", editions_line, order=50)

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = "系统"
+
+    def ready(self):
+        from . import work_queue
+        from .queue_items import jobs_queue
+
+        work_queue.register("jobs", jobs_queue, order=90)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .enums import JobStatus
 from .home_warnings import home_warnings
 from .models import Job
+from .work_queue import queue_for
 
 
 @dataclass(frozen=True)
@@ -50,4 +51,5 @@ def dashboard_callback(request, context):
     ]
     context["portal_acting"] = getattr(request.user, "acting", None)
     context["portal_warnings"] = home_warnings(request)
+    context["work_queue"] = queue_for(request.user)
     return context

@@ -8,10 +8,19 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .models import Job
+from .work_queue import queue_for
+
+
+def _grouped(items) -> list[tuple[str, list]]:
+    sections: dict[str, list] = {}
+    for item in items:
+        sections.setdefault(item.section, []).append(item)
+    return list(sections.items())
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """The signed-in user's work queue (what the apps registered for their role), grouped by section."""
+    return render(request, "core/home.html", {"queue_sections": _grouped(queue_for(request.user))})
 
 
 @login_required

@@ -12,3 +12,11 @@ class HonoursConfig(AppConfig):
         from .demo import demo_seeder
 
         register_seeder("honours", demo_seeder, order=40)
+
+        from apps.core import demo_summary, work_queue
+
+        from .demo_summary import roll_line
+        from .work_queue import honours_queue
+
+        work_queue.register("honours", honours_queue, order=20)
+        demo_summary.register("荣誉名册", roll_line, order=30)

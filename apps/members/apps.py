@@ -18,3 +18,9 @@ class MembersConfig(AppConfig):
         from .demo import demo_seeder
 
         register_seeder("members", demo_seeder, order=30, report=20)
+
+        from apps.core import demo_summary
+
+        from .demo_summary import members_line
+
+        demo_summary.register("会员", members_line, order=20)

@@ -19,3 +19,9 @@ class OrganizationsConfig(AppConfig):
         from .demo import demo_seeder
 
         register_seeder("organizations", demo_seeder, order=10)
+
+        from apps.core import demo_summary
+
+        from .demo_summary import units_line
+
+        demo_summary.register("单位", units_line, order=10)

@@ -24,6 +24,7 @@ from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.members.services import REVEAL_PERMISSION
 
 from . import exporting, services
+from .refusals import approval_state, approve_refusal
 from .enums import BatchStatus
 from .gateway import write_transfer_csv, write_transfer_xlsx
 from .models import PaymentBatch, PaymentItem
@@ -53,7 +54,7 @@ class PaymentBatchAdmin(ScopedAdmin):
     search_fields = ("title",)
     list_select_related = ("organization", "created_by")
     readonly_fields = ("title", "purpose", "organization", "status", "item_count", "total_amount", "created_by",
-                       "approvers", "progress", "links", "reissue_of", "created_at", "submitted_at", "approved_at",
+                       "approvers", "approval", "progress", "links", "reissue_of", "created_at", "submitted_at", "approved_at",
                        "disbursed_at", "finished_at", "cancelled_at")
     actions_detail = ("submit", "approve", "cancel", "disburse", "transfer_xlsx", "transfer_csv", "return_file",
                       "reissue", "export_items", "export_items_full")
@@ -63,6 +64,23 @@ class PaymentBatchAdmin(ScopedAdmin):
     @admin.display(description=_("审批人"))
     def approvers(self, obj):
         return "、".join(a.approver.get_username() for a in obj.approvals.select_related("approver")) or "—"
+
+    @admin.display(description=_("审批"))
+    def approval(self, obj):
+        """The approvals needed and given, and — for the viewer — why they cannot approve (when not)."""
+        state = approval_state(obj)
+        viewer = getattr(obj, "_viewer", None)
+        if obj.status != BatchStatus.SUBMITTED or viewer is None:
+            return state
+        reason = approve_refusal(batch=obj, user=viewer)
+        if reason is None:
+            return format_html("{}。您可以审批（页面上方「审批」按钮）。", state)
+        return format_html('{}。<strong data-refusal="approve">{}</strong>', state, reason)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        obj._viewer = request.user  # for the "审批" line: why this viewer may not approve
+        return obj
 
     @admin.display(description=_("发放进度"))
     def progress(self, obj):
@@ -110,6 +128,11 @@ class PaymentBatchAdmin(ScopedAdmin):
             raise PermissionDenied("；".join(exc.messages)) from exc
         obj.pk = created.pk
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            return False  # a batch page is read-only (no 保存 buttons): it changes through the buttons above
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False  # batches are cancelled, never deleted
 
@@ -133,8 +156,16 @@ class PaymentBatchAdmin(ScopedAdmin):
 
     def has_approve_permission(self, request, object_id=None):
         batch = self._batch(object_id)
-        return (self._allowed(request, object_id, services.APPROVE_PERMISSION, (BatchStatus.SUBMITTED,))
-                and (batch is None or batch.created_by_id != request.user.pk))
+        if batch is None or self._on_action_url(request, "approve"):
+            # The approve URL itself: holders of the permission reach the view, which says why
+            # when they may not approve this batch (creator, already approved, wrong state).
+            return self._allowed(request, object_id, services.APPROVE_PERMISSION, tuple(BatchStatus))
+        return approve_refusal(batch=batch, user=request.user) is None  # the button: only when usable
+
+    @staticmethod
+    def _on_action_url(request, name: str) -> bool:
+        match = getattr(request, "resolver_match", None)
+        return bool(match and match.url_name == f"payments_paymentbatch_{name}")
 
     def has_disburse_permission(self, request, object_id=None):
         return self._allowed(request, object_id, DISBURSE, (BatchStatus.APPROVED,))
@@ -163,6 +194,8 @@ class PaymentBatchAdmin(ScopedAdmin):
         batch = self.get_object(request, object_id)  # scoped: a 404 outside
         if not getattr(self, f"has_{name}_permission")(request, object_id):
             raise PermissionDenied
+        if name == "approve" and (reason := approve_refusal(batch=batch, user=request.user)):
+            raise PermissionDenied(reason)  # a 403 that says why (templates/403.html shows it)
         form = BatchActionForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():

@@ -1359,6 +1359,12 @@ def check_job_download(world: World) -> None:
 
 ENTRIES["jobs/<uuid:pk>/download/"] = check_job_download
 
+# User and role management (apps/accounts/admin.py): 朝阳's user and grant are a 404 to outsiders.
+ENTRIES["admin/accounts/user/<path:object_id>/set-password/"] = lambda w: check_admin_object(w, User, "set_password")
+ENTRIES["admin/accounts/user/<path:object_id>/deactivate/"] = lambda w: check_admin_object(w, User, "deactivate")
+ENTRIES["admin/accounts/roleassignment/<path:object_id>/revoke/"] = (
+    lambda w: check_admin_object(w, RoleAssignment, "revoke"))
+
 # Competitions keep their entries and foreign objects in tests/core/access_competitions.py.
 from tests.core import access_competitions  # noqa: E402
 

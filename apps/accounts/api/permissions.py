@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
+from ..acting import acting_role
+from ..enums import Role
+
 _ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
             "PATCH": "change", "DELETE": "delete"}
 
@@ -18,6 +21,15 @@ class RolePermissions(BasePermission):
         user = request.user
         if not user or not user.is_authenticated:
             return False
+        allowed = self._allowed(user, request, view)
+        if not allowed:
+            role = acting_role(user)
+            # Say why instead of a bare "permission denied" (DRF answers with ``message``).
+            self.message = (f"您当前的角色「{Role(role).label}」不能执行此操作。" if role
+                            else "您还没有任何角色授权，不能执行此操作。")
+        return allowed
+
+    def _allowed(self, user, request, view) -> bool:
         action = getattr(view, "action", None)
         named = getattr(view, "action_permissions", {}).get(action)
         if named:
