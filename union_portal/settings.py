@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api_schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "apps.core.enums.JobStatus",
         "MemberStatusEnum": "apps.members.enums.MemberStatus",

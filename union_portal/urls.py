@@ -25,3 +25,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# JSON under /api/, the usual pages elsewhere.
+handler400 = "apps.core.errors.bad_request"
+handler404 = "apps.core.errors.not_found"
+handler500 = "apps.core.errors.server_error"

@@ -14,7 +14,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    branch = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    branch = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # none: the unit itself
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
     bank_account = serializers.CharField(source="bank_account_masked", read_only=True)
