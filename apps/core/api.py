@@ -21,6 +21,20 @@ class ScopedAPIMixin:
         self.perform_authentication(request)
         self._scope_token = scoping.activate(bind(request.user, session=getattr(request, "session", None)))
         super().initial(request, *args, **kwargs)
+        self._check_lookup(kwargs)
+
+    def _check_lookup(self, kwargs) -> None:
+        """An id that cannot be one (``results/abc/preview/`` where ids are numbers) is a 404
+        like a missing one, in every view, whichever way it later loads the object."""
+        lookup = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
+        value = kwargs.get(lookup)
+        model = getattr(self, "model", None) or getattr(getattr(self, "queryset", None), "model", None)
+        if value is None or model is None or getattr(self, "lookup_field", "pk") not in ("pk", "id"):
+            return
+        try:
+            model._meta.pk.to_python(value)
+        except (DjangoValidationError, ValueError, TypeError):
+            raise exceptions.NotFound() from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         token = getattr(self, "_scope_token", None)

@@ -50,7 +50,7 @@ def document_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             wanted = ["400", "403"]  # the token exchange: 403 when the account is locked out
             names = {p.get("name") for p in operation.get("parameters", [])}
-            if "{" in path or "page" in names:
+            if "{" in path or names & {"page", "format"}:  # an unknown ?format= is a 404 in DRF
                 wanted.append("404")
             if operation.get("security"):  # every operation but the token exchange
                 wanted.append("401")
