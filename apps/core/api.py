@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from rest_framework import exceptions, serializers
+from rest_framework.renderers import JSONRenderer
 
 from apps.accounts.acting import bind
 from apps.core import scoping
@@ -105,7 +106,13 @@ def exception_handler(exc, context):
         exc = as_drf_error(exc)
     elif isinstance(exc, IntegrityError):
         exc = integrity_error(exc, context.get("view"))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if response is not None and renderer is not None and renderer.format not in ("json", "api"):
+        # an error asked for as a spreadsheet (?format=xlsx) is still a JSON error
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+    return response
 
 
 _KEY = re.compile(r"Key \((?P<columns>[^)]*)\)=")

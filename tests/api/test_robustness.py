@@ -248,3 +248,9 @@ def test_superuser_revokes_tokens_in_the_admin(users):
                                                       "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
     assert response.status_code == 302
     assert not AuthToken.objects.exists()
+
+
+def test_an_error_asked_for_as_a_spreadsheet_is_json(users):
+    response = token_client(users["haidian"]).get("/api/v1/competitions/awards/yearbook/?format=xlsx")
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    assert "权限" in response.json()["detail"]
