@@ -55,7 +55,7 @@ def build_data() -> tuple[int, list[str]]:
     import datetime as dt
 
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from apps.accounts.enums import Role
     from apps.accounts.models import RoleAssignment, User
@@ -93,7 +93,7 @@ def build_data() -> tuple[int, list[str]]:
             user = User.objects.create_user(username=f"bench_t{i:03d}", password=None, full_name=member.name)
             RoleAssignment.objects.create(user=user, organization=unit, role=Role.TEACHER)
             TeacherAccount.objects.create(user=user, member=member)
-            tokens.append(Token.objects.create(user=user).key)
+            tokens.append(AuthToken.objects.create(user=user)[1])
     return group.pk, tokens
 
 

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from apps.accounts.api.views import MeView, TokenView
+from apps.accounts.api.views import MeView, TokenRevokeAllView, TokenRevokeView, TokenView
 from apps.core.api_views import JobViewSet
 from apps.honours.api.allowances import AllowanceScheduleViewSet
 from apps.honours.api.views import HonourViewSet, NominationCampaignViewSet, NominationViewSet
@@ -25,6 +25,8 @@ router.register("allowance-schedules", AllowanceScheduleViewSet, basename="allow
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("auth/token/revoke-all/", TokenRevokeAllView.as_view(), name="api-token-revoke-all"),
     path("me/", MeView.as_view(), name="api-me"),
     path("competitions/", include("apps.competitions.api.urls")),
     path("petitions/", include("apps.petitions.api.urls")),

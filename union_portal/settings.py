@@ -7,6 +7,7 @@ in development mode on an embedded SQLite file and a filesystem Celery broker.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -305,9 +307,10 @@ CELERY_BEAT_SCHEDULE["petitions-deadline-watch"] = {
 
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token class comes first: a missing or bad token is a 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.api.permissions.RolePermissions"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
@@ -315,6 +318,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.paging.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# API tokens (django-rest-knox): stored hashed, expire API_TOKEN_TTL_HOURS after issue,
+# revoked by POST /api/v1/auth/token/revoke/ (or revoke-all/, or deleted by a superuser in the admin).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))),
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "union_portal API",
@@ -325,6 +336,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api_schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "apps.core.enums.JobStatus",
         "MemberStatusEnum": "apps.members.enums.MemberStatus",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core.admin_shortcut import view_on_site
 from apps.core.health import healthz
 from apps.core.views import home
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("jobs/", include("apps.core.urls")),
     path("honours/", include("apps.honours.urls")),
     path("competitions/", include("apps.competitions.urls")),
+    # Shadows the admin's own "view on site" route (same address, same name inside the admin):
+    # the scoped shortcut answers 404 alike for missing, foreign and malformed ids.
+    path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site, name="admin-view-on-site"),
     path("petitions/", include("apps.petitions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
@@ -23,3 +27,8 @@ urlpatterns = [
     # The split view serves its init script as a separate file: no inline script, so the CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# JSON under /api/, the usual pages elsewhere.
+handler400 = "apps.core.errors.bad_request"
+handler404 = "apps.core.errors.not_found"
+handler500 = "apps.core.errors.server_error"

@@ -13,7 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import TokenProxy
+from knox.models import AuthToken
+from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
 from apps.core.admin_base import ScopedAdmin
@@ -204,6 +205,30 @@ class RoleAssignmentAdmin(_ConfirmMixin, ScopedAdmin):
                              back=back, run=lambda d: services.role_revoke(assignment=assignment, actor=request.user))
 
 
-# Permissions come from roles, never groups; API tokens are not browsable in the admin.
+# Permissions come from roles, never groups.
 admin.site.unregister(Group)
-admin.site.unregister(TokenProxy)
+admin.site.unregister(AuthToken)  # knox's own admin would issue tokens without an expiry
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(ModelAdmin):
+    """API tokens (superusers only: no role holds a permission on them): listed by user and
+    expiry, never shown (only a hash is stored); deleting one revokes it at once."""
+
+    list_display = ("token_key", "user", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    fields = ("token_key", "user", "created", "expiry")
+    readonly_fields = fields
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("撤销所选令牌"), permissions=("delete",))
+    def revoke(self, request, queryset):
+        count, _unused = queryset.delete()
+        self.message_user(request, _("已撤销 %(count)d 个令牌。") % {"count": count})

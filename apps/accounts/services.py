@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from apps.core.audit import audit_record
 from apps.core.scoping import in_scope, scopes_disabled
@@ -136,7 +136,7 @@ def user_deactivate(*, user: User, actor) -> User:
         return locked
     locked.is_active = False
     locked.save(update_fields=["is_active"])
-    Token.objects.filter(user=locked).delete()
+    AuthToken.objects.filter(user=locked).delete()
     audit_record(actor=actor, action="user.deactivate", target=locked, data={"user": locked.username})
     return locked
 

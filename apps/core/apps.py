@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from .queue_items import jobs_queue
 
         work_queue.register("jobs", jobs_queue, order=90)
+
+        from .api import use_sane_dates
+
+        use_sane_dates()

@@ -9,6 +9,20 @@ from django.db import models
 
 from .models import AuditLog
 
+_NUL = "\x00"
+
+
+def _clean(value: Any) -> Any:
+    """PostgreSQL stores no NUL character (text or jsonb): drop it from whatever is logged,
+    so a request that carries one can never turn into a 500 while being audited."""
+    if isinstance(value, str):
+        return value.replace(_NUL, "")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
 # Set by the request middleware so services need not pass the request around.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
@@ -37,9 +51,9 @@ def audit_record(
         action=action,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:200] if target is not None else "",
+        object_repr=_clean(str(target)[:200]) if target is not None else "",
         ip_address=current_ip.get(),
-        data=data or {},
+        data=_clean(data or {}),
     )
     entry.save()  # inserts need no scope: the trail is written whatever is being viewed
     return entry

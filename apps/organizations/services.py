@@ -55,6 +55,10 @@ def organization_update(*, organization: Organization, actor=None, **changes) ->
         raise ValidationError(_("不能修改字段：%s") % ", ".join(sorted(unknown)))
     org = Organization.objects.select_for_update().get(pk=organization.pk)  # scoped: 404-safe
     before = {f: getattr(org, f) for f in changes}
+    acting = getattr(actor, "acting", None)
+    if changes.get("is_active") is False and org.is_active and acting is not None \
+            and acting.organization_id == org.pk:
+        raise ValidationError({"is_active": _("不能停用您当前代表的单位（停用后您将无法再管理它）。")})
     for field, value in changes.items():
         setattr(org, field, value)
     if before == {f: getattr(org, f) for f in changes}:

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from apps.competitions.enums import EntryStatus
 from apps.competitions.models import Entry, JudgeAssignment
@@ -29,7 +29,7 @@ def post(client, url, data):
 
 
 def token_client(user) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
 
 
 def test_register_by_token_201_then_200_then_409_when_full(tree):

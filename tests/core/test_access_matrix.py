@@ -25,6 +25,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from knox.models import AuthToken
 
 from apps.accounts.models import RoleAssignment, User
 from apps.core.audit import audit_record
@@ -98,6 +99,7 @@ def foreign_objects(tree, users) -> dict:
         access_log = AccessLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9")
         failure = AccessFailureLog.objects.create(username="t_chaoyang", ip_address="10.0.0.9", locked_out=False)
         assignment = RoleAssignment.objects.get(user=users["chaoyang"])
+        api_token, _raw = AuthToken.objects.create(user=users["chaoyang"])
     member = make_member(tree.chaoyang, name="朝阳会员", branch=tree.chaoyang_school)
     extra = {}
     for maker in FOREIGN_OBJECT_MAKERS:
@@ -118,6 +120,7 @@ def foreign_objects(tree, users) -> dict:
         AccessAttempt: attempt,
         AccessLog: access_log,
         AccessFailureLog: failure,
+        AuthToken: api_token,
     }
 
 
@@ -328,6 +331,8 @@ def check_view_on_site(world: World) -> None:
     for key in OUTSIDERS:
         response = world.client(key).get(url)
         assert refused(response) or response.status_code == 404, key
+    for key in STAFF_OUTSIDERS:  # another unit's object reads exactly like a missing one
+        assert world.client(key).get(url).status_code == 404, key
 
 
 def check_autocomplete(world: World) -> None:
@@ -395,6 +400,9 @@ ENTRIES: dict[str, Callable[[World], None]] = {
     "admin/r/<path:content_type_id>/<path:object_id>/": check_view_on_site,
     "admin/(?P<url>.*)$": check_public("/admin/no-such-page/", ok=(302, 404)),
     "api/v1/auth/token/": check_public("/api/v1/auth/token/", method="post", ok=(400,)),
+    # Token-only: a session (even a logged-in one) is no credential here.
+    "api/v1/auth/token/revoke/": check_public("/api/v1/auth/token/revoke/", method="post", ok=(401,)),
+    "api/v1/auth/token/revoke-all/": check_public("/api/v1/auth/token/revoke-all/", method="post", ok=(401,)),
     "api/v1/me/": check_api_me,
     "api/v1/^organizations/$": check_org_list(None, "/api/v1/organizations/", chaoyang_school_code),
     r"api/v1/^organizations\.(?P<format>[a-z0-9]+)/?$": check_org_list(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import BasePermission
 
 from ..acting import acting_role
@@ -18,6 +19,8 @@ class RolePermissions(BasePermission):
     """
 
     def has_permission(self, request, view) -> bool:
+        if request.method not in view.allowed_methods or request.method not in _ACTIONS:
+            raise MethodNotAllowed(request.method)  # TRACE, PROPFIND, …: a 405, not a KeyError
         user = request.user
         if not user or not user.is_authenticated:
             return False

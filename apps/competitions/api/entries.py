@@ -73,6 +73,7 @@ class EntrySerializer(serializers.ModelSerializer):
     edition = serializers.PrimaryKeyRelatedField(read_only=True)
     group = serializers.PrimaryKeyRelatedField(read_only=True)
     group_name = serializers.CharField(source="group.name", read_only=True)
+    video_url = serializers.URLField(read_only=True, allow_blank=True)  # "" when none was given
     organization = serializers.SerializerMethodField(help_text="参赛单位编码（盲评时为空）")
     organization_name = serializers.SerializerMethodField(help_text="参赛单位（盲评时为空）")
     member_name = serializers.SerializerMethodField(help_text="参赛人（盲评时为空）")

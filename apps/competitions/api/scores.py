@@ -408,7 +408,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         return Response(PreviewSerializer(prize_preview(edition=edition)).data)
 
     @extend_schema(request=StageInputSerializer, responses=StageResultSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # a list, not a page
     def aggregate(self, request, pk=None, **kwargs):
         """Recompute a stage's results (trimmed mean, tie-break, ranks per group)."""
         edition = get_object_or_404(Edition, pk=pk)
@@ -417,7 +417,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         return self._results(rows)
 
     @extend_schema(request=StageInputSerializer, responses=StageResultSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # a list, not a page
     def advance(self, request, pk=None, **kwargs):
         """Advance the top entries of each group to the next stage (idempotent)."""
         edition = get_object_or_404(Edition, pk=pk)

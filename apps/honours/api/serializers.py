@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api import ScopedSlugRelatedField
+from apps.core.api import SaneDateField, ScopedSlugRelatedField
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -83,8 +83,8 @@ class NominationReviewSerializer(serializers.Serializer):
 
 
 class NominationNoticeSerializer(serializers.Serializer):
-    notice_start = serializers.DateField()
-    notice_end = serializers.DateField()
+    notice_start = SaneDateField()
+    notice_end = SaneDateField()
 
 
 class NominationDecideSerializer(serializers.Serializer):
@@ -94,7 +94,7 @@ class NominationDecideSerializer(serializers.Serializer):
 
 class NominationObjectionSerializer(serializers.Serializer):
     text = serializers.CharField()
-    date = serializers.DateField(required=False, allow_null=True, default=None)
+    date = SaneDateField(required=False, allow_null=True, default=None)
 
 
 class QuotaSummarySerializer(serializers.Serializer):

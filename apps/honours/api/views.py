@@ -179,7 +179,7 @@ class NominationViewSet(
         return Response(NominationSerializer(nomination).data)
 
     @extend_schema(methods=["GET"], request=None, responses=NominationMaterialSerializer(many=True))
-    @action(detail=True, methods=["get"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["get"], parser_classes=[MultiPartParser], pagination_class=None)
     def materials(self, request, pk=None, **kwargs):
         """The supporting documents of a nomination, each with its (permission-checked) download URL."""
         nomination = self.get_object()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.core.api import ScopedSlugRelatedField
+from apps.core.api import SaneDateField, ScopedSlugRelatedField
 from apps.organizations.models import Organization
 
 from ..enums import EmploymentType, MemberStatus
@@ -14,7 +14,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    branch = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    branch = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # none: the unit itself
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
     bank_account = serializers.CharField(source="bank_account_masked", read_only=True)
@@ -40,8 +40,8 @@ class MemberWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     employment_type = serializers.ChoiceField(choices=EmploymentType.choices)
     post = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    joined_on = serializers.DateField(required=False, allow_null=True)
-    teaching_since = serializers.DateField(required=False, allow_null=True)
+    joined_on = SaneDateField(required=False, allow_null=True)
+    teaching_since = SaneDateField(required=False, allow_null=True)
     bank_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     bank_account = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     remarks = serializers.CharField(required=False, allow_blank=True, default="")
@@ -53,8 +53,8 @@ class MemberUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     employment_type = serializers.ChoiceField(choices=EmploymentType.choices, required=False)
     post = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    joined_on = serializers.DateField(required=False, allow_null=True)
-    teaching_since = serializers.DateField(required=False, allow_null=True)
+    joined_on = SaneDateField(required=False, allow_null=True)
+    teaching_since = SaneDateField(required=False, allow_null=True)
     bank_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
     bank_account = serializers.CharField(max_length=40, required=False, allow_blank=True)
     remarks = serializers.CharField(required=False, allow_blank=True)
