@@ -58,7 +58,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- applications --------------------------------------------------------------------
 INSTALLED_APPS = [
-    "unfold",
+    "apps.core.admin_site.PortalUnfoldConfig",  # unfold, with the portal's admin site
     "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
