@@ -310,6 +310,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Browsers get the portal-styled, Chinese, read-only page (apps/core/api_browsable.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "apps.core.api_browsable.PortalBrowsableAPIRenderer",
+    ],
+    "VIEW_NAME_FUNCTION": "apps.core.api_browsable.view_name",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "union_portal API",
