@@ -19,7 +19,9 @@ def view_name(view) -> str:
     if type(view).__name__ == "APIRootView":
         return "API 目录"
     queryset = getattr(view, "queryset", None)
-    if queryset is not None:
-        verbose = queryset.model._meta.verbose_name
+    meta = getattr(getattr(view, "serializer_class", None), "Meta", None)
+    model = queryset.model if queryset is not None else getattr(meta, "model", None)
+    if model is not None:
+        verbose = model._meta.verbose_name
         return f"{verbose}列表" if getattr(view, "suffix", None) == "List" else f"{verbose}详情"
     return getattr(view, "name", None) or "API 接口"
