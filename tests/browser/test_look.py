@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from apps.accounts.enums import Role
 from apps.competitions.enums import EditionStatus, EntryStatus, SheetStatus
-from apps.competitions.judging import judge_assign
+from apps.competitions.services.judging import judge_assign
 from apps.competitions.models import ScoreSheet
 from apps.core.scoping import scopes_disabled
 from apps.honours.models import NominationCampaign, NominationQuota
