@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action
 from unfold.widgets import (
-    UnfoldAdminSelect2Widget,
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
@@ -140,7 +139,7 @@ class NominationAddForm(forms.Form):
                                       widget=UnfoldAdminTextInputWidget)
     organization = OrganizationPathChoiceField(label="集体所属基层工会", required=False,
                                                queryset=Organization._base_manager.none(),
-                                               widget=UnfoldAdminSelect2Widget,
+                                               widget=UnfoldAdminSelectWidget,
                                           help_text="仅集体称号填写；个人称号取会员所在工会。")
     deed_summary = forms.CharField(label="主要事迹", widget=UnfoldAdminTextareaWidget(attrs={"rows": 6}))
 
