@@ -24,6 +24,9 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . /app
 
+# The Chinese catalogue (locale/), compiled with Babel from requirements.txt (no gettext needed).
+RUN for po in locale/*/LC_MESSAGES/django.po; do pybabel -q compile -i "$po" -o "${po%.po}.mo"; done
+
 ENV DJANGO_SETTINGS_MODULE=union_portal.settings \
     PYTHONUNBUFFERED=1 \
     VAR_DIR=/app/var

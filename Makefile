@@ -5,14 +5,24 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: venv run test check bench clean
+.PHONY: venv locale run test check bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
-venv: $(STAMP)
+# The Chinese catalogue (locale/*/LC_MESSAGES/django.po) compiled with Babel (pure Python, pinned in
+# requirements.txt), so no system gettext is needed; the .mo files are build output, not committed.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	@$(BIN)/pybabel -q compile -i $< -o $@
+
+locale: $(MO_FILES)
+
+venv: $(STAMP) $(MO_FILES)
 	@test -n "$$CERTIFICATE_FONT" -o -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
 		echo "note: certificate PDFs need a CJK TrueType font: apt-get install -y fonts-wqy-zenhei (or set CERTIFICATE_FONT)"
 

@@ -30,6 +30,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, the portal still shows its Chinese 404/500 pages unless this is set
+# (apps/core/errors.DebugErrorPagesMiddleware).
+DEBUG_TECHNICAL_ERRORS = env_bool("DEBUG_TECHNICAL_ERRORS", False)
 
 # --- secrets -------------------------------------------------------------------------
 _DEV_SECRET_KEY = "dev-insecure-union-portal-key-never-use-in-production"
@@ -56,7 +59,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- applications --------------------------------------------------------------------
 INSTALLED_APPS = [
-    "unfold",
+    "apps.core.admin_site.PortalUnfoldConfig",  # unfold, with the portal's admin site
     "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -93,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.ActingScopeMiddleware",
+    "apps.core.errors.DebugErrorPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -170,6 +174,7 @@ AXES_VERBOSE = False
 
 # --- security headers ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"  # Chinese page instead of Django's English one
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
@@ -318,6 +323,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.paging.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Browsers get the portal-styled, Chinese, read-only page (apps/core/api_browsable.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "apps.core.api_browsable.PortalBrowsableAPIRenderer",
+    ],
+    "VIEW_NAME_FUNCTION": "apps.core.api_browsable.view_name",
 }
 # API tokens (django-rest-knox): stored hashed, expire API_TOKEN_TTL_HOURS after issue,
 # revoked by POST /api/v1/auth/token/revoke/ (or revoke-all/, or deleted by a superuser in the admin).
@@ -352,12 +363,33 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- admin theme -----------------------------------------------------------------------
+# One look with the portal: the union's red (portal.css --brand #b91c1c is primary-600 here),
+# the portal's logo and favicon (static/favicon.svg), Chinese strings from locale/.
 UNFOLD = {
     "SITE_TITLE": "北京市教育工会",
     "SITE_HEADER": "北京市教育工会 · 工作平台",
-    "SITE_SYMBOL": "diversity_3",
+    "SITE_URL": "/",
+    "SITE_ICON": {"light": "apps.core.branding.site_icon", "dark": "apps.core.branding.site_icon"},
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": "apps.core.branding.site_icon"},
+    ],
     "DASHBOARD_CALLBACK": "apps.core.dashboard.dashboard_callback",
     "SHOW_LANGUAGES": False,
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.1% .013 17.38)",
+            "100": "oklch(93.6% .032 17.717)",
+            "200": "oklch(88.5% .062 18.334)",
+            "300": "oklch(80.8% .114 19.571)",
+            "400": "oklch(70.4% .191 22.216)",
+            "500": "oklch(57.7% .245 27.325)",
+            "600": "oklch(50.5% .213 27.518)",
+            "700": "oklch(44.4% .177 26.899)",
+            "800": "oklch(39.6% .141 25.723)",
+            "900": "oklch(33% .115 25.9)",
+            "950": "oklch(25.8% .092 26.042)",
+        },
+    },
 }
 
 # --- logging ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core.admin_shortcut import view_on_site
+from apps.core.branding import favicon
 from apps.core.health import healthz
 from apps.core.views import home
 
@@ -12,6 +13,7 @@ admin.site.site_title = "北京市教育工会"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("apps.accounts.urls")),
     path("organizations/", include("apps.organizations.urls")),
     path("jobs/", include("apps.core.urls")),

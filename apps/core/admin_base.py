@@ -17,6 +17,22 @@ class ScopedAdmin(ModelAdmin):
     paginator = NearEndPaginator  # the last page costs what the first does
     show_full_result_count = False  # one COUNT(*) per page, not the filtered and the full one
 
+    def _label_selected(self, request, db_field, field):
+        """An autocomplete field's selected value shows the same text as the picker's results
+        (the related admin's ``autocomplete_labels``, e.g. a unit's path)."""
+        if field is None or db_field.name not in self.get_autocomplete_fields(request):
+            return field
+        label = getattr(self.admin_site._registry.get(db_field.related_model), "autocomplete_labels", None)
+        if label is not None:
+            field.label_from_instance = lambda obj: label([obj]).get(obj.pk, str(obj))
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._label_selected(request, db_field, super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._label_selected(request, db_field, super().formfield_for_manytomany(db_field, request, **kwargs))
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:

@@ -23,13 +23,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action
-from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
+from unfold.widgets import (
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from apps.accounts.acting import acting_organization
 from apps.core.admin_base import ScopedAdmin
 from apps.members.enums import MemberStatus
 from apps.members.models import Member
 from apps.organizations.enums import GRASSROOTS_KINDS
+from apps.organizations.forms import OrganizationPathChoiceField
 from apps.organizations.models import Organization
 
 from . import services
@@ -132,8 +137,9 @@ class NominationAddForm(forms.Form):
                                     widget=UnfoldAdminSelectWidget, help_text="本单位（及下属）在会会员，身份证号脱敏显示。")
     collective_name = forms.CharField(label="被推荐集体（集体称号）", required=False, max_length=200,
                                       widget=UnfoldAdminTextInputWidget)
-    organization = forms.ModelChoiceField(label="集体所属基层工会", required=False,
-                                          queryset=Organization._base_manager.none(), widget=UnfoldAdminSelectWidget,
+    organization = OrganizationPathChoiceField(label="集体所属基层工会", required=False,
+                                               queryset=Organization._base_manager.none(),
+                                               widget=UnfoldAdminSelectWidget,
                                           help_text="仅集体称号填写；个人称号取会员所在工会。")
     deed_summary = forms.CharField(label="主要事迹", widget=UnfoldAdminTextareaWidget(attrs={"rows": 6}))
 
@@ -187,7 +193,8 @@ class NominationAdmin(ScopedAdmin):
         its Chinese messages are shown on the form and nothing is written."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = NominationAddForm(request.POST or None, user=request.user)
+        form = NominationAddForm(request.POST or None, user=request.user,
+                                 initial={"campaign": request.GET.get("campaign")})  # 新增推荐 on the campaign page
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

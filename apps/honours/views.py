@@ -21,6 +21,17 @@ MATERIAL_TYPES = {"pdf": "application/pdf",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 CAMPAIGN_VIEW = "honours.view_nominationcampaign"
 CAMPAIGN_KEEP = "honours.change_nominationcampaign"
+NOMINATE = "honours.add_nomination"
+
+
+@login_required
+@require_GET
+def campaign_list(request):
+    """Every nomination campaign (city-wide data), newest first: where units start a nomination."""
+    if not request.user.has_perm(CAMPAIGN_VIEW):
+        raise Http404
+    campaigns = NominationCampaign.objects.order_by("-year", "-opens_on", "-id")[:50]
+    return render(request, "honours/campaign_list.html", {"campaigns": campaigns})
 
 
 @login_required
@@ -44,6 +55,7 @@ def campaign_detail(request, pk: int):
         "campaign": campaign, "keeper": keeper, "units": units, "nominations": nominations,
         "mine": campaign_quota_summary(campaign=campaign, organization=acting_organization(request.user)),
         "titles": campaign.titles.all(),
+        "can_nominate": request.user.is_staff and request.user.has_perm(NOMINATE),
     })
 
 

@@ -10,6 +10,7 @@ from apps.core.admin_base import ScopedAdmin
 
 from .forms import ClusterForm, OrganizationAddForm, OrganizationChangeForm
 from .models import Cluster, Committee, CommitteeMember, Congress, Organization
+from .selectors import organization_path_labels
 from .services import EDITABLE_FIELDS, cluster_save, organization_create, organization_update
 
 
@@ -20,6 +21,10 @@ class OrganizationAdmin(ScopedAdmin):
     search_fields = ("name", "short_name", "code")
     ordering = ("path",)
     readonly_fields = ("code", "kind", "path", "depth")
+
+    def autocomplete_labels(self, objs) -> dict[int, str]:
+        """Searchable unit pickers everywhere show the path (apps/core/admin_site.py)."""
+        return organization_path_labels(objs)
 
     @admin.display(description=_("名称"), ordering="path")
     def indented_name(self, obj: Organization):

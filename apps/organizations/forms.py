@@ -2,17 +2,43 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminSelect2Widget
 
 from .enums import OrgKind
 from .models import Cluster, Organization
+from .selectors import organization_path_labels
 from .services import organization_check_child_kind
+
+
+class OrganizationPathIterator(forms.models.ModelChoiceIterator):
+    """Choices labelled with the unit's path, all labels from one query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        orgs = list(self.queryset)
+        labels = organization_path_labels(orgs)
+        for org in orgs:
+            yield (forms.models.ModelChoiceIteratorValue(self.field.prepare_value(org), org), labels[org.pk])
+
+
+class OrganizationPathChoiceField(forms.ModelChoiceField):
+    """A unit picker for forms that list units: "海淀区教育工会 › 中关村中学", not bare names
+    that repeat (every university has a 机关工会). Pair it with a searchable widget
+    (unfold's UnfoldAdminSelect2Widget in the admin)."""
+
+    iterator = OrganizationPathIterator
+
+    def label_from_instance(self, obj):
+        return organization_path_labels([obj])[obj.pk]
 
 
 class OrganizationAddForm(forms.ModelForm):
     """The admin's add form: the parent is chosen from the acting subtree only."""
 
-    parent = forms.ModelChoiceField(
-        label=_("上级单位"), queryset=Organization._base_manager.none(), required=True
+    parent = OrganizationPathChoiceField(
+        label=_("上级单位"), queryset=Organization._base_manager.none(), required=True,
+        widget=UnfoldAdminSelect2Widget,
     )
 
     class Meta:

@@ -38,3 +38,22 @@ def units_count(request=None) -> int:
 
 def grassroots_units_count(request=None) -> int:
     return Organization.objects.filter(kind__in=GRASSROOTS_KINDS).count()
+
+
+PATH_SEPARATOR = " › "
+
+
+def organization_path_labels(orgs) -> dict[int, str]:
+    """{pk: "海淀区教育工会 › 中关村中学"} for the given units, in one query for all their
+    ancestors: the path from below the municipal union (depth 1, every unit's root) down to the
+    unit, so the ~500 units' repeated names (机关工会 …) are told apart. Ancestors outside the
+    acting scope are left out (the scope filters them): a district sees paths from itself."""
+    orgs = list(orgs)
+    steplen = Organization.steplen
+    wanted = {o.path[: steplen * d] for o in orgs for d in range(2, o.depth)}
+    names = dict(Organization.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    labels = {}
+    for o in orgs:
+        parts = [names.get(o.path[: steplen * d]) for d in range(2, o.depth)]
+        labels[o.pk] = PATH_SEPARATOR.join([p for p in parts if p] + [o.name])
+    return labels

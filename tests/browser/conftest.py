@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse
 # the (synchronous) ORM calls the tests and the live server make while it is running.
@@ -69,9 +68,7 @@ class BrowserLog:
         for e in self.entries:
             if e.kind not in ("console:error", "pageerror"):
                 continue
-            if "status of 404" in e.text and (e.url in expected_404 or urlsplit(e.url).path == "/favicon.ico"):
-                # The second: Chromium's own automatic favicon request; the portal's
-                # base.html declares no icon, so the request 404s (not a page error).
+            if "status of 404" in e.text and e.url in expected_404:
                 continue
             out.append(e)
         return out
@@ -124,6 +121,16 @@ def new_page(chromium):
         page.on("console", on_console)
         page.on("pageerror", lambda exc: log.entries.append(Entry("pageerror", str(exc), page.url)))
         page.log = log
+        # Confirmations (static/js/confirm.js) are answered 确定 (or 取消 with page.confirm_dialogs =
+        # False) and recorded in page.dialogs.
+        page.dialogs = []
+        page.confirm_dialogs = True
+
+        def on_dialog(dialog):
+            page.dialogs.append(dialog.message)
+            dialog.accept() if page.confirm_dialogs else dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         return page
 
     yield make

@@ -63,6 +63,20 @@ def test_signup_never_tells_whether_an_id_exists(tree):
     assert not User.objects.filter(username="zhang_t").exists()
 
 
+def test_signup_shows_the_id_error_beside_the_id_field_and_keeps_what_was_typed(tree):
+    """Issue 13: the ID error is not at the top of the form and the passwords are not cleared."""
+    member = make_member(tree.tsinghua, name="张晓明")
+    _c, response = signup(member, name="李四")
+    body = response.content.decode()
+    field = body.index('id="id_id_number"')
+    error = body.index(NO_MATCH)
+    assert field < error < body.index("</form>"), "the error comes right after the ID field"
+    assert 'id="id_id_number_error"' in body and 'aria-invalid="true"' in body[body.rindex("<input", 0, error):error]
+    assert 'class="error" role="alert"' not in body  # no form-wide box at the top
+    assert body.count('value="Good-pass-2026!"') == 2  # both passwords kept
+    assert 'value="zhang_t"' in body and 'value="李四"' in body
+
+
 def test_a_linked_member_cannot_be_claimed_again(tree):
     member = make_member(tree.tsinghua, name="张晓明")
     make_teacher(member)

@@ -379,6 +379,7 @@ def foreign_job_id(w: World) -> str:
 ENTRIES: dict[str, Callable[[World], None]] = {
     "": check_home,
     "healthz": check_public("/healthz", ok=(200, 503)),
+    "favicon.ico": check_public("/favicon.ico", ok=(301,)),
     "accounts/login/": check_public("/accounts/login/"),
     "accounts/logout/": check_public("/accounts/logout/", method="post", ok=(302, 403)),
     "accounts/switch-role/": check_switch_role,
@@ -1183,6 +1184,18 @@ def check_campaign_page(w: World) -> None:
         assert name not in w.client(key).get(url).content.decode(), key
 
 
+def check_campaign_list(w: World) -> None:
+    """Campaigns are city-wide: every holder of the view permission sees the list (the quota
+    and nominations live on the scoped campaign page); nothing of 朝阳's is on it."""
+    url = "/honours/campaigns/"
+    assert _campaign(w).name in w.client("municipal").get(url).content.decode(), "control must list it"
+    for key in OUTSIDERS:
+        response = w.client(key).get(url)
+        assert response.status_code in (200, 404) or is_login_redirect(response), key
+        body = response.content.decode()
+        assert w.tree.chaoyang.name not in body and w.objects[Member].name not in body, key
+
+
 def check_notice_page(w: World) -> None:
     """Public by design (a 公示): anyone sees a nominee on notice by name, unit and title —
     never the ID number (full or masked) — and nothing not on notice."""
@@ -1246,6 +1259,7 @@ def check_campaign_api(url_for: Callable[[World], str], *, many: bool) -> Callab
 
 
 ENTRIES.update({
+    "honours/campaigns/": lambda w: check_campaign_list(w),
     "honours/campaigns/<int:pk>/": lambda w: check_campaign_page(w),
     "honours/notice/<int:pk>/": lambda w: check_notice_page(w),
     "api/v1/^nomination-campaigns/$": check_campaign_api(lambda w: "/api/v1/nomination-campaigns/", many=True),

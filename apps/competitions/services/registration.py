@@ -87,14 +87,18 @@ class GroupFull(ValidationError):
 
 def member_by_identity(*, id_number: str, name: str) -> Member:
     """The active member with this ID number AND exactly this name. The error is the same
-    whether the ID is unknown or belongs to someone of another name: it never tells which."""
-    id_number = normalize_id_number(id_number)  # a Chinese error on a bad check digit
+    whether the ID is unknown or belongs to someone of another name: it never tells which.
+    Errors are keyed to ``id_number`` so a form shows them beside the ID field."""
+    try:
+        id_number = normalize_id_number(id_number)  # a Chinese error on a bad check digit
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
     name = (name or "").strip()
     with scopes_disabled():
         member = (Member.objects.filter(id_hash=lookup_hash(id_number), status=MemberStatus.ACTIVE)
                   .select_related("organization").first())
     if member is None or not name or member.name != name:
-        raise ValidationError(NO_MATCH, code="no_match")
+        raise ValidationError({"id_number": ValidationError(NO_MATCH, code="no_match")})
     return member
 
 
@@ -136,7 +140,7 @@ def teacher_signup(*, username: str, password: str, password2: str | None = None
     member = member_by_identity(id_number=id_number, name=name)
     with scopes_disabled():
         if TeacherAccount.objects.filter(member=member).exists():
-            raise ValidationError(ALREADY_LINKED, code="linked")
+            raise ValidationError({"id_number": ValidationError(ALREADY_LINKED, code="linked")})
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, password=password, full_name=member.name)

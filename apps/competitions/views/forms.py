@@ -30,9 +30,11 @@ class IdentityForm(forms.Form):
 
 class SignupForm(IdentityForm):
     username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    # render_value: an error elsewhere (ID, name, user name) does not make the teacher type both passwords again.
+    password = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"},
+                                                                      render_value=True))
     password2 = forms.CharField(label="再次输入密码",
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True))
 
     field_order = ["username", "password", "password2", "name", "id_number"]
 
