@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,11 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.enums import JobKind
+from apps.core.jobs import job_start
 from apps.core.scoping import in_scope
 from apps.members.enums import MemberStatus
 
-from .enums import BATCH_MOVES, OPEN_ITEM_STATUSES, BatchStatus, ItemStatus
+from .enums import BATCH_MOVES, ITEM_MOVES, OPEN_ITEM_STATUSES, BatchStatus, ItemStatus
 from .models import PaymentApproval, PaymentBatch, PaymentItem
 
 APPROVE_PERMISSION = "payments.approve_paymentbatch"
@@ -85,6 +87,43 @@ def payment_batch_transition(*, batch: PaymentBatch, to: str, actor, data: dict 
         audit_record(actor=actor, action=f"payment_batch.{to}", target=locked,
                      data={"from": old, "to": to, **(data or {})})
     return locked
+
+
+def payment_items_transition(*, item_ids: Iterable[int], from_statuses: Iterable[str], to: str, actor=None,
+                             reason: str = "") -> int:
+    """The one writer of items' status: move those of ``item_ids`` still in one of
+    ``from_statuses`` to ``to``, set-based (a chunk of items in three statements).
+
+    Every move must be in ``ITEM_MOVES`` (a ValueError otherwise: a programming error).
+    The rows are locked in id order (concurrent callers never deadlock) and re-checked
+    (``status IN from_statuses``): an item another worker moved already is left alone, so a
+    repeated call is a no-op. Stamps ``sent_at`` or ``settled_at``; a failure keeps
+    ``reason``. One audit entry per batch touched. Returns how many items moved."""
+    sources = tuple(from_statuses)
+    for source in sources:
+        if to not in ITEM_MOVES[source]:
+            raise ValueError(f"payment item: {source} → {to} is not an allowed move")
+    ids = list(item_ids)
+    if not ids:
+        return 0
+    now = timezone.now()
+    fields = {"status": to, "updated_at": now}
+    if to == ItemStatus.SENT:
+        fields["sent_at"] = now
+    else:
+        fields.update(settled_at=now, failure_reason=(reason or "")[:200] if to == ItemStatus.FAILED else "")
+    with transaction.atomic():
+        rows = list(PaymentItem._base_manager.select_for_update(of=("self",))
+                    .filter(pk__in=ids, status__in=sources).order_by("id").values_list("id", "batch_id"))
+        if not rows:
+            return 0
+        moved = [pk for pk, _batch in rows]
+        PaymentItem._base_manager.filter(pk__in=moved).update(**fields)
+        for batch in PaymentBatch._base_manager.filter(pk__in={b for _pk, b in rows}).select_related("organization"):
+            audit_record(actor=actor, action=f"payment_items.{to}", target=batch,
+                         data={"from": list(sources), "to": to, "count": len(moved),
+                               "first_id": moved[0], "last_id": moved[-1]})
+    return len(moved)
 
 
 # --- building a batch -----------------------------------------------------------------------
@@ -276,17 +315,21 @@ def payment_batch_cancel(*, batch: PaymentBatch, actor, reason: str = "") -> Pay
 # --- disbursement -----------------------------------------------------------------------------
 
 
-def payment_batch_disburse(*, batch: PaymentBatch, actor):
-    """Start paying an approved batch: one job, whatever the number of requests."""
-    from apps.core.jobs import job_start
+DISBURSE_TASK = "apps.payments.tasks.disburse_batch"
 
-    from .tasks import disburse_batch
 
+def payment_batch_disburse(*, batch: PaymentBatch, actor, enqueue: bool = True):
+    """Start paying an approved batch: one job, whatever the number of requests.
+
+    The job is the Celery task ``DISBURSE_TASK``, sent by name (the services never import
+    the tasks); ``enqueue=False`` only creates the job, for
+    ``payments.disbursement.payment_batch_disburse_now`` to run it in process."""
     with transaction.atomic():
         locked = payment_batch_transition(batch=batch, to=BatchStatus.DISBURSING, actor=actor)
         if locked.job_id is None:
             job = job_start(kind=JobKind.PAYMENT_DISBURSE, organization=locked.organization, actor=actor,
-                            task=disburse_batch, params={"batch": locked.pk})
+                            task=current_app.signature(DISBURSE_TASK) if enqueue else None,
+                            params={"batch": locked.pk})
             PaymentBatch.objects.filter(pk=locked.pk).update(job=job)
             locked.job = job
     return locked.job
@@ -317,45 +360,10 @@ def payment_batch_finish_if_done(*, batch: PaymentBatch, actor=None) -> PaymentB
 
 
 def payment_item_settle(*, item_id: int, outcome: str, reason: str = "") -> bool:
-    """Record the bank's answer for a sent item (row-locked; a second answer is ignored)."""
-    with transaction.atomic():
-        item = PaymentItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
-        if item is None or item.status not in OPEN_ITEM_STATUSES:
-            return False
-        item.status = ItemStatus.PAID if outcome == ItemStatus.PAID else ItemStatus.FAILED
-        item.failure_reason = reason[:200] if item.status == ItemStatus.FAILED else ""
-        item.settled_at = timezone.now()
-        item.save(update_fields=["status", "failure_reason", "settled_at", "updated_at"])
-    return True
-
-
-def payment_items_settle(*, results: dict[int, tuple[str, str]]) -> int:
-    """Record the bank's answers for many sent items at once: ``{item_id: (outcome, reason)}``.
-
-    One transaction: the items still sent are locked (in id order, so concurrent settles
-    never deadlock), then one UPDATE per outcome (and failure reason). An item settled
-    already, or not sent, is left alone (a second answer is ignored). Returns how many
-    items were settled."""
-    if not results:
-        return 0
-    now = timezone.now()
-    settled = 0
-    with transaction.atomic():
-        open_ids = list(PaymentItem.objects.select_for_update(of=("self",))
-                        .filter(pk__in=list(results), status=ItemStatus.SENT)
-                        .order_by("id").values_list("id", flat=True))
-        groups: dict[tuple[str, str], list[int]] = {}
-        for item_id in open_ids:
-            outcome, reason = results[item_id]
-            if outcome == ItemStatus.PAID:
-                key = (ItemStatus.PAID, "")
-            else:
-                key = (ItemStatus.FAILED, (reason or "")[:200])
-            groups.setdefault(key, []).append(item_id)
-        for (status, reason), ids in groups.items():
-            settled += PaymentItem._base_manager.filter(pk__in=ids, status=ItemStatus.SENT).update(
-                status=status, failure_reason=reason, settled_at=now, updated_at=now)
-    return settled
+    """Record the bank's answer for an open item (a second answer is ignored)."""
+    to = ItemStatus.PAID if outcome == ItemStatus.PAID else ItemStatus.FAILED
+    return payment_items_transition(item_ids=[item_id], from_statuses=OPEN_ITEM_STATUSES, to=to,
+                                    reason=reason) == 1
 
 
 def payment_batch_reissue_failed(*, batch: PaymentBatch, actor, title: str = "") -> PaymentBatch:

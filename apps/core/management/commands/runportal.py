@@ -20,7 +20,9 @@ class Command(BaseCommand):
         broker = settings.CELERY_BROKER_URL
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "union_portal", "worker",
-             "--loglevel=INFO", "--pool=solo", "--without-gossip", "--without-mingle"],
+             "--loglevel=INFO", "--pool=solo", "--without-gossip", "--without-mingle",
+             # the default queue and the payments sweeper's own queue (settings.CELERY_TASK_QUEUES)
+             "-Q", f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_PAYMENTS_SWEEP_QUEUE}"],
         )
         where = "embedded filesystem broker" if broker.startswith("filesystem") else broker.split("@")[-1]
         self.stdout.write(self.style.SUCCESS(f"\n门户已启动：http://{addrport}/  （管理后台 /admin/，API 文档 /api/docs/）"))
