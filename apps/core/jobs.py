@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .audit import audit_record
@@ -17,6 +18,9 @@ from .scoping import scope, scopes_disabled
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+# The permission that lets its holder see unmasked personal data (a string: core imports no domain app).
+REVEAL_PERMISSION = "members.reveal_personal_data"
 
 # The only allowed moves of a job's status; ``job_transition`` is the one writer.
 # A failed disbursement job (its splitting failed) is completed by the chunks the sweeper re-queues.
@@ -94,3 +98,21 @@ def job_run(job_id: str, handler: Callable[[Job, Progress], dict[str, Any] | Non
     if job.result_file:
         fields["result_file"] = job.result_file.name
     job_transition(job_id=job.pk, to=JobStatus.SUCCEEDED, **fields)
+
+
+# --- who may see a job and its result ---------------------------------------------------------
+
+
+def jobs_visible(*, user, queryset: QuerySet | None = None) -> QuerySet:
+    """The jobs (already scoped to the acting unit) ``user`` may see: a job whose result holds
+    unmasked personal data only for its starter or a holder of the reveal permission."""
+    queryset = Job.objects.all() if queryset is None else queryset
+    if user.has_perm(REVEAL_PERMISSION):
+        return queryset
+    return queryset.filter(Q(reveals=False) | Q(started_by_id=user.pk))
+
+
+def job_download_record(*, job: Job, actor) -> None:
+    """Every download of a job's result is audited (one entry per download)."""
+    audit_record(actor=actor, action="job.download", target=job,
+                 data={"kind": job.kind, "reveals": job.reveals, "file": job.result_file.name.rsplit("/", 1)[-1]})
