@@ -18,6 +18,8 @@ DEMO_USERS = (
     ("tsinghua", "清华大学工会管理员", "U-THU", Role.UNIT_ADMIN),
     ("teacher1", "张晓明", "U-THU", Role.TEACHER),
     ("judge1", "刘振华", "U-PKU", Role.JUDGE),
+    ("approver1", "市教育工会财务审批人一", "BJEU", Role.PAYMENT_APPROVER),
+    ("approver2", "市教育工会财务审批人二", "BJEU", Role.PAYMENT_APPROVER),
 )
 
 

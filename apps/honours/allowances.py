@@ -159,14 +159,20 @@ REPORT_GROUPS = (
 )
 
 
+# Money counts as received only once paid: items the bank paid, of batches that completed.
+PAID_BATCH_STATUSES = (BatchStatus.COMPLETED, BatchStatus.COMPLETED_WITH_FAILURES)
+REPORT_HEADING = "已发放金额（仅统计发放完成批次中已到账的明细）"
+
+
 def allowance_report(year: int) -> dict:
-    """What each holder received in ``year`` (periods "YYYY" or "YYYY-…"): the items of the
-    runs' batches that are not cancelled and not failed, with totals and people per kind and
-    per group (``REPORT_GROUPS``: "758 model workers' allowances", "74 honourees' rewards")."""
+    """What each holder was PAID in ``year`` (periods "YYYY" or "YYYY-…"): the paid items of
+    the runs' completed batches (drafts, batches awaiting approval or still paying, and
+    failed items do not count), with totals and people per kind and per group
+    (``REPORT_GROUPS``: "758 model workers' allowances", "74 honourees' rewards")."""
     runs = AllowanceRun.objects.filter(Q(period=str(year)) | Q(period__startswith=f"{year}-"), batch__isnull=False)
     kind_of = dict(runs.values_list("batch_id", "schedule__kind"))
-    items = (PaymentItem.objects.filter(batch_id__in=list(kind_of))
-             .exclude(batch__status=BatchStatus.CANCELLED).exclude(status=ItemStatus.FAILED)
+    items = (PaymentItem.objects.filter(batch_id__in=list(kind_of), batch__status__in=PAID_BATCH_STATUSES,
+                                        status=ItemStatus.PAID)
              .select_related("member__organization", "batch").order_by("member__name", "member_id", "batch_id"))
     labels = dict(AllowanceKind.choices)
     holders: dict[int, dict] = {}
@@ -184,6 +190,7 @@ def allowance_report(year: int) -> dict:
         paid.setdefault(kind, set()).add(item.member_id)
     return {
         "year": year,
+        "heading": f"{year} 年{REPORT_HEADING}",
         "holders": list(holders.values()),
         "totals_by_kind": [{"kind": k, "kind_label": str(labels[k]), "sum": v, "holders": len(paid[k])}
                            for k, v in totals.items()],

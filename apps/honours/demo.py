@@ -170,6 +170,13 @@ def _seed_payments(actor, *, generate: bool) -> int:
     return generated
 
 
+def demo_batch_ids() -> list[int]:
+    """The payments batches of the demo schedules' runs (paid by ``payments.demo`` after the seed)."""
+    with scopes_disabled():  # the demo's city-wide batches
+        runs = AllowanceRun.objects.filter(schedule__name__in=[row[0] for row in SCHEDULES], batch__isnull=False)
+        return list(runs.values_list("batch_id", flat=True))
+
+
 def seed_honours() -> dict[str, int]:
     """Load the honours demo (see the module docstring); returns what was added now."""
     from apps.accounts.models import User
