@@ -24,8 +24,11 @@ from apps.core.enums import JobKind
 from apps.core.jobs import job_start
 from apps.core.scoping import in_scope
 from apps.members.enums import MemberStatus
+from apps.members.models import Member
+from apps.organizations.models import Organization
 
 from .enums import BATCH_MOVES, ITEM_MOVES, OPEN_ITEM_STATUSES, BatchStatus, ItemStatus
+from .gateway import read_return_file
 from .models import PaymentApproval, PaymentBatch, PaymentItem
 
 APPROVE_PERMISSION = "payments.approve_paymentbatch"
@@ -196,6 +199,42 @@ def _insert_items(*, batch: PaymentBatch, rows: list[PaymentItem], actor) -> int
     return len(rows)
 
 
+def payment_batch_add_member_ids(*, batch: PaymentBatch, items: Iterable[tuple[int, object]], actor) -> int:
+    """Add ``(member id, amount)`` pairs: the members are looked up in the caller's scope (an
+    id outside it is as unknown as a missing one), then ``payment_batch_add_items``."""
+    pairs = list(items)
+    members = Member.objects.select_related("organization").in_bulk([pk for pk, _amount in pairs])
+    missing = [pk for pk, _amount in pairs if pk not in members]
+    if missing:
+        raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
+    return payment_batch_add_items(batch=batch, entries=[(members[pk], amount) for pk, amount in pairs],
+                                   actor=actor)
+
+
+def payment_members_select(*, unit_code: str | None = None, teaching_years_at_least: int | None = None,
+                           employment_type: str | None = None):
+    """The member query a batch is filled from (``payment_batch_from_members``): in the
+    caller's scope, narrowed to a unit's subtree (by code), to those teaching at least so
+    many years (counted to today; 29 February counts from the 28th) and to an employment type."""
+
+    members = Member.objects.all()
+    if unit_code:
+        unit = Organization.objects.filter(code=unit_code).first()  # scoped: outside → nothing
+        if unit is None:
+            raise ValidationError({"members": ["单位不存在。"]})
+        members = members.filter(organization__path__startswith=unit.path)
+    if teaching_years_at_least:
+        today = timezone.localdate()
+        try:
+            cutoff = today.replace(year=today.year - teaching_years_at_least)
+        except ValueError:  # 29 February
+            cutoff = today.replace(year=today.year - teaching_years_at_least, day=28)
+        members = members.filter(teaching_since__lte=cutoff)
+    if employment_type:
+        members = members.filter(employment_type=employment_type)
+    return members
+
+
 def payment_batch_from_members(*, batch: PaymentBatch, members, actor, amount=None,
                                amount_by_category: dict | None = None,
                                category_field: str = "employment_type") -> int:
@@ -219,8 +258,6 @@ def payment_batch_from_members(*, batch: PaymentBatch, members, actor, amount=No
     rows, seen = [], set()
     for pk, value in pairs:
         if pk in seen:  # a query joining a multi-valued relation can repeat a member
-            from apps.members.models import Member
-
             name = Member._base_manager.filter(pk=pk).values_list("name", flat=True).first()
             raise ValidationError({"member": [f"会员 {name} 重复。"]})
         seen.add(pk)
@@ -260,8 +297,6 @@ def _freeze_items(batch: PaymentBatch) -> None:
             item.bank_account = item.member.bank_account
         PaymentItem.objects.bulk_update(items, ["bank_name", "bank_account"], batch_size=1000)
         return
-    from apps.members.models import Member
-
     missing = list(PaymentItem.objects.filter(batch=batch, member__bank_account="").order_by("id")
                    .values_list("member__name", flat=True)[:11])
     _refuse_missing_accounts(missing)
@@ -383,8 +418,6 @@ def payment_batch_reissue_failed(*, batch: PaymentBatch, actor, title: str = "")
 def payment_batch_import_return_file(*, batch: PaymentBatch, name: str, data: bytes, actor) -> dict:
     """Reconcile the bank's return file: settle the batch's open items line by line and
     report what did not match (unknown reference, another batch's, amount differs …)."""
-    from .gateway import read_return_file
-
     if batch.status != BatchStatus.DISBURSING:
         raise ValidationError(f"批次状态为「{batch.get_status_display()}」，不能导入回单。")
     parsed = read_return_file(name, data)

@@ -228,3 +228,46 @@ def test_admin_previews_then_generates_and_opens_the_batch(roll, schedule, users
     change = reverse("admin:honours_allowanceschedule_change", args=[schedule.pk])
     assert client.get(change).status_code == 200
     assert login(users["haidian"]).get(change).status_code == 404
+
+
+def _schedule_form(client, url, *, name, amount, runs=0, extra=None):
+    data = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, "name": name, "kind": "spring_festival",
+            "qualifies_on_roll_only": "on", "active": "on", "awarded_in_year": "",
+            "rates-TOTAL_FORMS": "1", "rates-INITIAL_FORMS": "0", "rates-MIN_NUM_FORMS": "1",
+            "rates-MAX_NUM_FORMS": "1000", "rates-0-level": "national", "rates-0-amount": amount,
+            "runs-TOTAL_FORMS": str(runs), "runs-INITIAL_FORMS": str(runs), "runs-MIN_NUM_FORMS": "0",
+            "runs-MAX_NUM_FORMS": "1000", **(extra or {})}
+    return client.post(url, data)
+
+
+def test_admin_add_and_change_go_through_the_service_and_are_audited(users):
+    from apps.honours.allowance_models import AllowanceSchedule
+
+    client = login(users["municipal"])
+    client.get("/")
+    add = reverse("admin:honours_allowanceschedule_add")
+    response = _schedule_form(client, add, name="国庆走访", amount="500")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with scopes_disabled():
+        schedule = AllowanceSchedule.objects.get(name="国庆走访")
+        assert {r.level: r.amount for r in schedule.rates.all()} == {"national": Decimal("500.00")}
+        created = AuditLog.objects.get(action="allowance_schedule.create", object_id=str(schedule.pk))
+    assert created.data["rates"] == {"national": "500.00"} and created.actor == users["municipal"]
+    # an amount with three places: refused beside the field, nothing created
+    bad = _schedule_form(client, add, name="坏金额", amount="1.005")
+    assert bad.status_code == 200 and "2" in bad.content.decode()
+    with scopes_disabled():
+        assert not AllowanceSchedule.objects.filter(name="坏金额").exists()
+    change = reverse("admin:honours_allowanceschedule_change", args=[schedule.pk])
+    with scopes_disabled():
+        rate = schedule.rates.get()
+    response = _schedule_form(client, change, name="国庆走访慰问", amount="600", extra={
+        "rates-INITIAL_FORMS": "1", "rates-0-id": str(rate.pk), "rates-0-schedule": str(schedule.pk)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with scopes_disabled():
+        schedule.refresh_from_db()
+        assert schedule.name == "国庆走访慰问"
+        assert {r.level: r.amount for r in schedule.rates.all()} == {"national": Decimal("600.00")}
+        changed = AuditLog.objects.get(action="allowance_schedule.change", object_id=str(schedule.pk))
+    assert changed.data["changed"] == {"name": ["国庆走访", "国庆走访慰问"]}
+    assert changed.data["rates"] == {"national": "600.00"} and changed.data["rates_before"] == {"national": "500.00"}

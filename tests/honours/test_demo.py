@@ -10,13 +10,14 @@ from django.core.management import call_command
 from apps.core.scoping import scope, scopes_disabled
 from apps.honours.allowance_models import AllowanceRun, AllowanceSchedule
 from apps.honours.allowances import allowance_report
-from apps.honours.demo import seed_honours
+from apps.honours.demo import demo_batch_ids, seed_honours
 from apps.honours.enums import TitleLevel
 from apps.honours.models import Honour, NominationCampaign
 from apps.members.models import Member
 from apps.honours.selectors import honour_roll
 from apps.organizations.models import Organization
 from apps.core.models import AuditLog, Job
+from apps.payments.services import approvals_needed
 from apps.payments.models import PaymentApproval, PaymentBatch, PaymentItem, SimulatedBankTransfer
 
 # The demo's batches are paid through the engine outside the seed's transaction (the bank is
@@ -50,18 +51,24 @@ def test_seed_demo_reproduces_the_reports_honours_figures():
         assert roll.filter(title__level=TitleLevel.MUNICIPAL).count() == 685
         assert Honour.objects.filter(member__isnull=True, year=2025).count() == 9  # model collectives
         report = allowance_report(2025)
-        # the five batches went through the engine: submitted, approved by the two demo
-        # payment approvers (never their creator), disbursed by the job and its chunks, paid
-        batches = list(PaymentBatch.objects.filter(allowancerun__isnull=False).distinct())
+        # the five batches went through the engine: submitted, approved by the demo payment
+        # approvers (two above PAYMENTS_DUAL_APPROVAL_ABOVE, never their creator), disbursed by
+        # the job and its chunks, paid
+        batches = list(PaymentBatch.objects.filter(pk__in=demo_batch_ids()))
         assert len(batches) == 5 and {b.status for b in batches} == {"completed"}
         for batch in batches:
             approvers = set(PaymentApproval.objects.filter(batch=batch).values_list("approver__username", flat=True))
-            assert approvers == {"approver1", "approver2"}, batch.title
+            wanted = {"approver1", "approver2"} if approvals_needed(batch) == 2 else {"approver1"}
+            assert approvers == wanted, (batch.title, approvers)
+            assert batch.created_by.username == "admin"
             assert Job.objects.get(pk=batch.job_id).status == "succeeded"
+        assert sum(approvals_needed(b) == 2 for b in batches) >= 4  # the big ones needed the second approver
         items = PaymentItem.objects.filter(batch__in=batches)
         assert set(items.values_list("status", flat=True)) == {"paid"}
         assert SimulatedBankTransfer.objects.count() == items.count() == 758 * 3 + 74 * 2
-        assert AuditLog.objects.filter(action="payment_batch.approved", actor__username="approver2").count() == 5
+        approved = AuditLog.objects.filter(action="payment_batch.approved", object_id__in=[str(b.pk) for b in batches])
+        assert set(approved.values_list("actor_username", flat=True)) <= {"approver1", "approver2"}
+        assert approved.count() == 5
     assert "已到账" in report["heading"]
     groups = {g["group"]: g for g in report["groups"]}
     assert (groups["allowances"]["holders"], groups["allowances"]["sum"]) == (758, Decimal("1054000.00"))

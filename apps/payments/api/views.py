@@ -2,7 +2,6 @@ from __future__ import annotations
 
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,8 +14,6 @@ from apps.accounts.middleware import LOGIN_AT
 from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.members.api.serializers import RevealSerializer as RevealReasonSerializer
-from apps.members.models import Member
-from apps.organizations.models import Organization
 
 from .. import exporting, services
 from ..models import PaymentBatch, PaymentItem
@@ -89,37 +86,17 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values.get("items"):
-            members = Member.objects.select_related("organization").in_bulk([i["member"] for i in values["items"]])
-            missing = [i["member"] for i in values["items"] if i["member"] not in members]
-            if missing:
-                raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
-            services.payment_batch_add_items(
-                batch=batch, entries=[(members[i["member"]], i["amount"]) for i in values["items"]],
-                actor=request.user)
+            services.payment_batch_add_member_ids(
+                batch=batch, items=[(i["member"], i["amount"]) for i in values["items"]], actor=request.user)
         else:
+            query = values["members"]
+            members = services.payment_members_select(
+                unit_code=query.get("unit"), teaching_years_at_least=query.get("teaching_years_at_least"),
+                employment_type=query.get("employment_type"))
             services.payment_batch_from_members(
-                batch=batch, members=self._member_query(values["members"]), actor=request.user,
+                batch=batch, members=members, actor=request.user,
                 amount=values.get("amount"), amount_by_category=values.get("amount_by_category"))
         return self._done(batch, status.HTTP_201_CREATED)
-
-    def _member_query(self, query: dict):
-        members = Member.objects.all()
-        if query.get("unit"):
-            unit = Organization.objects.filter(code=query["unit"]).first()  # scoped: outside → nothing
-            if unit is None:
-                raise ValidationError({"members": ["单位不存在。"]})
-            members = members.filter(organization__path__startswith=unit.path)
-        if query.get("teaching_years_at_least"):
-            today = timezone.localdate()
-            years = query["teaching_years_at_least"]
-            try:
-                cutoff = today.replace(year=today.year - years)
-            except ValueError:  # 29 February
-                cutoff = today.replace(year=today.year - years, day=28)
-            members = members.filter(teaching_since__lte=cutoff)
-        if query.get("employment_type"):
-            members = members.filter(employment_type=query["employment_type"])
-        return members
 
     def _service(self, func, **kwargs):
         batch = self.get_object()
