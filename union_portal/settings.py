@@ -292,7 +292,8 @@ PAYMENTS_CHUNK_SIZE = int(os.environ.get("PAYMENTS_CHUNK_SIZE", "200"))
 PAYMENTS_STUCK_AFTER_SECONDS = int(os.environ.get("PAYMENTS_STUCK_AFTER_SECONDS", "300"))
 # The gateway: "simulated" (demo, tests) or "bank_file" (transfer file out, return file in).
 PAYMENTS_GATEWAY = os.environ.get("PAYMENTS_GATEWAY", "simulated")
-# The simulated bank: accounts it refuses, and its latency per transfer (seconds).
+# The simulated bank: accounts it refuses, and its latency in seconds per bank call — one call
+# books a round of up to PAY_ROUND (500) items, i.e. a whole chunk (not a per-item delay).
 PAYMENTS_SIMBANK_FAIL_ACCOUNTS = env_list("PAYMENTS_SIMBANK_FAIL_ACCOUNTS")
 PAYMENTS_SIMBANK_DELAY = float(os.environ.get("PAYMENTS_SIMBANK_DELAY", "0"))
 # TEST-ONLY: switches the exactly-once protections off so the kill test's control run can
