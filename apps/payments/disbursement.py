@@ -86,11 +86,12 @@ def report(batch: PaymentBatch) -> dict:
     """Progress on the job row (done/total, and paid/failed/sum in ``result``); completes
     the batch and the job when nothing is open any more."""
     progress = payment_batch_progress(batch)
-    finished = payment_batch_finish_if_done(batch=batch)
-    if batch.job_id:
-        job_progress(job_id=batch.job_id, done=progress["done"], total=progress["total"], result=progress)
-        if finished is not None and finished.status != BatchStatus.DISBURSING:
-            job_transition(job_id=batch.job_id, to=JobStatus.SUCCEEDED)
+    with transaction.atomic():  # the batch and its job complete together (no reader sees one without the other)
+        finished = payment_batch_finish_if_done(batch=batch)
+        if batch.job_id:
+            job_progress(job_id=batch.job_id, done=progress["done"], total=progress["total"], result=progress)
+            if finished is not None and finished.status != BatchStatus.DISBURSING:
+                job_transition(job_id=batch.job_id, to=JobStatus.SUCCEEDED)
     return progress
 
 
