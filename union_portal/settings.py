@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -270,6 +271,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 # One queue name per test run (.ci/testenv.py), so parallel runs on one Redis never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# The payments sweeper (recovery) has its own queue so a backlog of chunks on the default
+# queue never delays it. Every worker consumes both (CELERY_TASK_QUEUES: a worker started
+# without -Q takes them all); the kill test names both with -Q.
+CELERY_PAYMENTS_SWEEP_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.payments-sweep"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(CELERY_PAYMENTS_SWEEP_QUEUE))
+CELERY_TASK_ROUTES = {"apps.payments.tasks.sweep_stuck_items": {"queue": CELERY_PAYMENTS_SWEEP_QUEUE}}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60  # below the broker's visibility timeout
@@ -279,7 +286,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs (run `celery -A union_portal beat`).
 CELERY_BEAT_SCHEDULE = {
-    "payments-sweep-stuck-items": {"task": "apps.payments.tasks.sweep_stuck_items", "schedule": 60.0},
+    "payments-sweep-stuck-items": {"task": "apps.payments.tasks.sweep_stuck_items", "schedule": 60.0,
+                                   "options": {"queue": CELERY_PAYMENTS_SWEEP_QUEUE}},
 }
 
 # --- payments ----------------------------------------------------------------------------
@@ -292,7 +300,8 @@ PAYMENTS_CHUNK_SIZE = int(os.environ.get("PAYMENTS_CHUNK_SIZE", "200"))
 PAYMENTS_STUCK_AFTER_SECONDS = int(os.environ.get("PAYMENTS_STUCK_AFTER_SECONDS", "300"))
 # The gateway: "simulated" (demo, tests) or "bank_file" (transfer file out, return file in).
 PAYMENTS_GATEWAY = os.environ.get("PAYMENTS_GATEWAY", "simulated")
-# The simulated bank: accounts it refuses, and its latency per transfer (seconds).
+# The simulated bank: accounts it refuses, and its latency in seconds per bank call — one call
+# books a round of up to PAY_ROUND (500) items, i.e. a whole chunk (not a per-item delay).
 PAYMENTS_SIMBANK_FAIL_ACCOUNTS = env_list("PAYMENTS_SIMBANK_FAIL_ACCOUNTS")
 PAYMENTS_SIMBANK_DELAY = float(os.environ.get("PAYMENTS_SIMBANK_DELAY", "0"))
 # TEST-ONLY: switches the exactly-once protections off so the kill test's control run can

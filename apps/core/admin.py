@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin
+from .jobs import jobs_visible
 from .models import AuditLog, Job
 
 
@@ -22,6 +23,10 @@ class JobAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "status", "progress_bar", "organization", "started_by", "page_link")
     list_filter = ("kind", "status")
     list_select_related = ("organization", "started_by")
+    exclude = ("result_file",)  # downloaded from the job page (checked and audited), never a direct link
+
+    def get_queryset(self, request):
+        return jobs_visible(user=request.user, queryset=super().get_queryset(request))
 
     @admin.display(description=_("进度"))
     def progress_bar(self, obj: Job):

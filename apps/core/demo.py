@@ -5,7 +5,9 @@ Each app registers its seeder in ``AppConfig.ready()``::
     register_seeder("members", seed, order=30, report=20)
 
 A seeder takes the command's options (``members``, ``seed``) and returns the lines it wants
-printed; ``order`` is when it runs (all in one transaction), ``report`` where its lines go.
+printed; ``order`` is when it runs (all in one transaction, except the seeders registered with
+``atomic=False``, which run after it, e.g. paying the demo batches: the bank is outside the portal),
+``report`` where its lines go.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ class Seeder:
     seed: Callable[[dict], list[str]]
     order: int
     report: int
+    atomic: bool = True
 
 
 _seeders: dict[str, Seeder] = {}
 
 
-def register_seeder(name: str, seed: Callable[[dict], list[str]], *, order: int, report: int | None = None) -> None:
-    _seeders[name] = Seeder(name=name, seed=seed, order=order, report=order if report is None else report)
+def register_seeder(name: str, seed: Callable[[dict], list[str]], *, order: int, report: int | None = None,
+                    atomic: bool = True) -> None:
+    _seeders[name] = Seeder(name=name, seed=seed, order=order, report=order if report is None else report,
+                            atomic=atomic)
 
 
 def seeders() -> list[Seeder]:

@@ -92,6 +92,9 @@ class Job(ScopedModelMixin, models.Model):
     result_file = models.FileField(_("结果文件"), upload_to="jobs/%Y/%m/", blank=True)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    # The result holds unmasked personal data (set when created): listed to and downloadable
+    # by its starter, or by someone holding the reveal permission, only.
+    reveals = models.BooleanField(_("含完整个人信息"), default=False)
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="jobs", verbose_name=_("单位")
     )

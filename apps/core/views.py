@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from .jobs import job_download_record, jobs_visible
 from .models import Job
 from .work_queue import queue_for
 
@@ -28,14 +29,16 @@ def home(request):
 def job_list(request):
     if not request.user.has_perm("core.view_job"):
         raise Http404
-    jobs = Job.objects.select_related("organization", "started_by")[:50]
+    jobs = jobs_visible(user=request.user).select_related("organization", "started_by")[:50]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
 
 def _job(request, pk) -> Job:
     if not request.user.has_perm("core.view_job"):
         raise Http404
-    return get_object_or_404(Job, pk=pk)  # scoped: another unit's job is a 404
+    # Scoped (another unit's job is a 404), and a result with unmasked personal data is seen by
+    # its starter or a holder of the reveal permission only (a 404 for anyone else).
+    return get_object_or_404(jobs_visible(user=request.user), pk=pk)
 
 
 @login_required
@@ -85,4 +88,7 @@ def job_download(request, pk):
     if not job.result_file:
         raise Http404
     name = job.result_file.name.rsplit("/", 1)[-1]
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+    job_download_record(job=job, actor=request.user)
+    response = FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response

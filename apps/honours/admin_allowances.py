@@ -17,7 +17,6 @@ from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from apps.core.admin_base import ReadOnlyInline, ScopedAdmin
-from apps.core.audit import audit_record
 
 from . import allowances
 from .allowance_models import AllowanceRate, AllowanceRun, AllowanceSchedule
@@ -27,10 +26,25 @@ SCHEDULE_CHANGE = "honours.change_allowanceschedule"
 
 
 class AllowanceRateInline(TabularInline):
+    """The amounts per level are part of the schedule: whoever may add or change a schedule
+    edits them (saved with it through the service)."""
+
     model = AllowanceRate
     extra = 0
     min_num = 1
     fields = ("level", "amount")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(SCHEDULE_VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(SCHEDULE_CHANGE)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(SCHEDULE_CHANGE)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(SCHEDULE_CHANGE)
 
 
 class AllowanceRunInline(ReadOnlyInline):
@@ -58,10 +72,28 @@ class AllowanceScheduleAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # retire a schedule with 启用 = off; its runs keep the history
 
+    # Adding and changing go through the services (validation, rates, audit): the schedule and
+    # its rate inline are saved together in ``save_related``, never by the ModelForm.
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action=f"allowance_schedule.{'change' if change else 'create'}",
-                     target=obj, data={"kind": obj.kind})
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        [rate_forms] = [f for f in formsets if f.model is AllowanceRate]
+        rates = {f.cleaned_data["level"]: f.cleaned_data["amount"] for f in rate_forms.forms
+                 if f.cleaned_data and not f.cleaned_data.get("DELETE")}
+        fields = {name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data}
+        try:
+            if change:
+                schedule = allowances.allowance_schedule_update(schedule=form.instance, actor=request.user,
+                                                                rates=rates, **fields)
+            else:
+                schedule = allowances.allowance_schedule_create(actor=request.user, rates=rates, **fields)
+        except ValidationError as exc:
+            raise PermissionDenied("；".join(exc.messages)) from exc
+        form.instance.pk = schedule.pk
+        # the admin's change message reads what each formset saved: the service saved the rates
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @action(description=_("生成发放批次"), url_path="generate-batch", icon="payments")
     def generate_batch(self, request, object_id):

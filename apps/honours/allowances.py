@@ -74,6 +74,39 @@ def allowance_schedule_create(*, name: str, kind: str, rates: dict, actor, quali
     return schedule
 
 
+SCHEDULE_FIELDS = ("name", "kind", "qualifies_on_roll_only", "requires_beijing_residence", "awarded_in_year", "active")
+
+
+def allowance_schedule_update(*, schedule: AllowanceSchedule, actor, rates: dict, **changes) -> AllowanceSchedule:
+    """Change a schedule's fields (``SCHEDULE_FIELDS``) and its amounts per level (replaced
+    by ``rates``); row-locked, validated like a new one, audited with what changed."""
+    from apps.payments.services import money
+
+    unknown = set(changes) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise ValidationError("不能修改字段：" + "、".join(sorted(unknown)))
+    if not rates:
+        raise ValidationError({"rates": ["请至少填写一个级别的金额。"]})
+    amounts = {level: money(amount) for level, amount in rates.items()}
+    with transaction.atomic():
+        locked = AllowanceSchedule.objects.select_for_update(of=("self",)).get(pk=schedule.pk)
+        changed = {f: (getattr(locked, f), v) for f, v in changes.items() if getattr(locked, f) != v}
+        for field, (_old, new) in changed.items():
+            setattr(locked, field, new.strip() if field == "name" and isinstance(new, str) else new)
+        locked.full_clean()
+        locked.save()
+        before = {r.level: r.amount for r in locked.rates.all()}
+        if before != amounts:
+            AllowanceRate.objects.filter(schedule=locked).delete()
+            AllowanceRate.objects.bulk_create(
+                [AllowanceRate(schedule=locked, level=level, amount=amount) for level, amount in amounts.items()])
+        audit_record(actor=actor, action="allowance_schedule.change", target=locked,
+                     data={"changed": {f: [str(o), str(n)] for f, (o, n) in changed.items()},
+                           "rates": {k: str(v) for k, v in amounts.items()},
+                           "rates_before": {k: str(v) for k, v in before.items()}})
+    return locked
+
+
 def _entries(schedule: AllowanceSchedule) -> list[tuple]:
     """``(honour, amount)`` per qualifying person: the roll's highest title of each person
     (one row per person), a living, active member, a title level the schedule pays; with
@@ -159,14 +192,20 @@ REPORT_GROUPS = (
 )
 
 
+# Money counts as received only once paid: items the bank paid, of batches that completed.
+PAID_BATCH_STATUSES = (BatchStatus.COMPLETED, BatchStatus.COMPLETED_WITH_FAILURES)
+REPORT_HEADING = "已发放金额（仅统计发放完成批次中已到账的明细）"
+
+
 def allowance_report(year: int) -> dict:
-    """What each holder received in ``year`` (periods "YYYY" or "YYYY-…"): the items of the
-    runs' batches that are not cancelled and not failed, with totals and people per kind and
-    per group (``REPORT_GROUPS``: "758 model workers' allowances", "74 honourees' rewards")."""
+    """What each holder was PAID in ``year`` (periods "YYYY" or "YYYY-…"): the paid items of
+    the runs' completed batches (drafts, batches awaiting approval or still paying, and
+    failed items do not count), with totals and people per kind and per group
+    (``REPORT_GROUPS``: "758 model workers' allowances", "74 honourees' rewards")."""
     runs = AllowanceRun.objects.filter(Q(period=str(year)) | Q(period__startswith=f"{year}-"), batch__isnull=False)
     kind_of = dict(runs.values_list("batch_id", "schedule__kind"))
-    items = (PaymentItem.objects.filter(batch_id__in=list(kind_of))
-             .exclude(batch__status=BatchStatus.CANCELLED).exclude(status=ItemStatus.FAILED)
+    items = (PaymentItem.objects.filter(batch_id__in=list(kind_of), batch__status__in=PAID_BATCH_STATUSES,
+                                        status=ItemStatus.PAID)
              .select_related("member__organization", "batch").order_by("member__name", "member_id", "batch_id"))
     labels = dict(AllowanceKind.choices)
     holders: dict[int, dict] = {}
@@ -184,6 +223,7 @@ def allowance_report(year: int) -> dict:
         paid.setdefault(kind, set()).add(item.member_id)
     return {
         "year": year,
+        "heading": f"{year} 年{REPORT_HEADING}",
         "holders": list(holders.values()),
         "totals_by_kind": [{"kind": k, "kind_label": str(labels[k]), "sum": v, "holders": len(paid[k])}
                            for k, v in totals.items()],

@@ -9,9 +9,10 @@ class HonoursConfig(AppConfig):
     def ready(self):
         from apps.core.demo import register_seeder
 
-        from .demo import demo_seeder
+        from .demo import demo_pay_seeder, demo_seeder
 
         register_seeder("honours", demo_seeder, order=40)
+        register_seeder("honours-payments", demo_pay_seeder, order=45, atomic=False, report=40)
 
         from apps.core import demo_summary, work_queue
 

@@ -40,6 +40,7 @@ from apps.members.enums import MemberStatus
 from apps.members.models import Member
 from apps.organizations.enums import GRASSROOTS_KINDS, OrgKind
 from apps.organizations.models import Organization
+from apps.payments.demo import pay_demo_batches
 
 from .allowance_models import AllowanceKind, AllowanceRun, AllowanceSchedule
 from .allowances import allowance_generate, allowance_schedule_create
@@ -170,6 +171,13 @@ def _seed_payments(actor, *, generate: bool) -> int:
     return generated
 
 
+def demo_batch_ids() -> list[int]:
+    """The payments batches of the demo schedules' runs (paid by ``payments.demo`` after the seed)."""
+    with scopes_disabled():  # the demo's city-wide batches
+        runs = AllowanceRun.objects.filter(schedule__name__in=[row[0] for row in SCHEDULES], batch__isnull=False)
+        return list(runs.values_list("batch_id", flat=True))
+
+
 def seed_honours() -> dict[str, int]:
     """Load the honours demo (see the module docstring); returns what was added now."""
     from apps.accounts.models import User
@@ -196,3 +204,11 @@ def demo_seeder(options: dict) -> list[str]:
     (74) and allowance batches, given enough members."""
     seed_honours()
     return []
+
+
+def demo_pay_seeder(options: dict) -> list[str]:
+    """``seed_demo``'s part after its transaction (registered in HonoursConfig.ready): the demo
+    batches are submitted, approved by approver1/approver2 and paid through the payments engine,
+    in process (no worker); a re-run finds them paid and does nothing."""
+    paid = pay_demo_batches(batch_ids=demo_batch_ids())
+    return [f"发放：{paid} 个演示批次已经两位审批人审批并发放完成"] if paid else []

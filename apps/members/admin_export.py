@@ -5,8 +5,10 @@
   changelist's query string (``changelist_view`` appends it); a link without one falls
   back to the Referer's query string when the Referer is the changelist.
 * "导出完整信息" does the same with full personal data, for holders of the reveal
-  permission only, after a confirmation (POST); the export is written to the audit log.
-* The classic actions "导出所选会员到 Excel" (and its full variant) export the ticked rows.
+  permission only, after a confirmation (a POST with a reason); the export and its reason
+  are written to the audit log.
+* The classic actions "导出所选会员到 Excel" (and its full variant, which first asks for the
+  reason on an intermediate page) export the ticked rows.
 
 Up to ``MEMBER_EXPORT_SYNC_LIMIT`` rows the file is the response; a bigger export is
 confirmed and then runs as a background job whose page offers the download.
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,7 +30,7 @@ from django.utils.cache import add_never_cache_headers
 from unfold.decorators import action
 
 from .export_jobs import query_params, start_member_export
-from .exporting import acting_unit, export_filename, record_export, sync_limit, xlsx_response
+from .exporting import acting_unit, export_filename, record_export, reveal_reason, sync_limit, xlsx_response
 from .services import REVEAL_PERMISSION
 
 
@@ -102,14 +104,15 @@ class MemberExportAdminMixin:
             return redirect(self._changelist_url())
         rows = queryset.count()
         big = rows > sync_limit()
-        if request.method == "POST" or not (reveal or big):
+        reason, error = self._reason(request, reveal=reveal)
+        if (request.method == "POST" and not error) or not (reveal or big):
             if big:
                 job = start_member_export(user=request.user, reveal=reveal, source="admin",
-                                          filters=query_params(query))
+                                          filters=query_params(query), reason=reason)
                 messages.info(request, f"导出任务已开始（{rows} 名会员），完成后可在任务页面下载。")
                 return redirect("jobs:detail", pk=job.pk)
             return self._export_response(request, queryset, reveal=reveal, via="admin",
-                                         filters=query_params(query))
+                                         filters=query_params(query), reason=reason)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -119,16 +122,30 @@ class MemberExportAdminMixin:
             "big": big,
             "query": query,
             "changelist_url": self._changelist_url() + (f"?{query}" if query else ""),
+            "reason": request.POST.get("reason", ""),
+            "reason_error": error if request.method == "POST" else "",
         }
         response = TemplateResponse(request, "admin/members/export_confirm.html", context)
         add_never_cache_headers(response)
         return response
 
-    def _export_response(self, request, queryset, *, reveal: bool, via: str, filters=None):
+    @staticmethod
+    def _reason(request, *, reveal: bool) -> tuple[str, str]:
+        """A full export is a POST with a reason: (the reason, the error beside the field)."""
+        if not reveal:
+            return "", ""
+        try:
+            return reveal_reason(request.POST.get("reason")), ""
+        except ValidationError as exc:
+            return "", "；".join(exc.messages)
+
+    def _export_response(self, request, queryset, *, reveal: bool, via: str, filters=None, reason: str = ""):
         unit = acting_unit(request.user)
         response, rows = xlsx_response(queryset, filename=export_filename(unit), reveal=reveal)
         record_export(actor=request.user, organization=unit, reveal=reveal, rows=rows, via=via,
-                      filters=filters)
+                      filters=filters, reason=reason)
+        if reveal:
+            add_never_cache_headers(response)
         return response
 
     # --- classic actions on the ticked rows ---------------------------------------------------
@@ -145,17 +162,30 @@ class MemberExportAdminMixin:
         if reveal and not self.has_export_full_permission(request):
             raise PermissionDenied
         rows = queryset.count()
+        reason, error = self._reason(request, reveal=reveal)
+        if error:  # an intermediate page asks for the reason, then posts the same action again
+            context = {
+                **self.admin_site.each_context(request), "opts": self.model._meta, "title": "导出完整信息",
+                "rows": rows, "reveal": True, "big": rows > sync_limit(), "query": request.GET.urlencode(),
+                "changelist_url": self._changelist_url(), "action": request.POST.get("action", ""),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "reason": "", "reason_error": error if "reason" in request.POST else "",
+            }
+            response = TemplateResponse(request, "admin/members/export_confirm.html", context)
+            add_never_cache_headers(response)
+            return response
         if rows > sync_limit():
             if request.POST.get("select_across") == "1":  # every row of the filtered changelist
                 job = start_member_export(user=request.user, reveal=reveal, source="admin",
-                                          filters=query_params(request.GET.urlencode()))
+                                          filters=query_params(request.GET.urlencode()), reason=reason)
             else:
                 job = start_member_export(user=request.user, reveal=reveal, source="ids",
-                                          ids=list(queryset.values_list("pk", flat=True)))
+                                          ids=list(queryset.values_list("pk", flat=True)), reason=reason)
             messages.info(request, f"导出任务已开始（{rows} 名会员），完成后可在任务页面下载。")
             return redirect("jobs:detail", pk=job.pk)
         return self._export_response(request, queryset, reveal=reveal, via="admin:selected",
-                                     filters=query_params(request.GET.urlencode()))
+                                     filters=query_params(request.GET.urlencode()), reason=reason)
 
     def get_actions(self, request):
         """The export actions stay available even if another mixin redefines ``actions``."""

@@ -23,7 +23,7 @@ from apps.core.enums import JobKind
 from apps.core.jobs import job_run, job_start
 from apps.core.models import Job
 
-from .exporting import acting_unit, export_filename, export_members_xlsx, record_export
+from .exporting import acting_unit, export_filename, export_members_xlsx, record_export, reveal_reason
 from .filters import MemberFilter, member_admin_rows
 from .models import Member
 from .selectors import id_number_filter
@@ -45,17 +45,22 @@ def _hide_id_search(source: str, params: dict[str, str]) -> str | None:
 
 
 def start_member_export(*, user, reveal: bool, source: str, filters: Mapping[str, str] | None = None,
-                        ids: list[int] | None = None) -> Job:
-    """Queue an export of the starter's unit. ``reveal`` must already be checked against
-    the starter's permission (the worker checks it again)."""
+                        ids: list[int] | None = None, reason: str = "") -> Job:
+    """Queue an export of the starter's unit. ``reveal`` needs the reveal permission (the
+    worker checks it again) and a ``reason``; the job is marked as revealing, so its file
+    is listed to and downloadable by its starter (or a reveal holder) only."""
     if source not in ("api", "admin", "ids"):
         raise ValueError(source)
     if reveal and not user.has_perm(REVEAL_PERMISSION):
         raise PermissionDenied("您没有导出完整个人信息的权限。")
+    if reveal:
+        reason = reveal_reason(reason)
     unit = acting_unit(user)
     if unit is None:
         raise PermissionDenied("请先选择代理的单位角色。")
     params: dict[str, Any] = {"source": source, "reveal": bool(reveal)}
+    if reveal:
+        params["reason"] = reason
     acting = getattr(user, "acting", None)
     params["role"] = acting.pk if acting is not None else None
     if source == "ids":
@@ -67,7 +72,7 @@ def start_member_export(*, user, reveal: bool, source: str, filters: Mapping[str
             params["id_hash"] = id_hash
         params["filters"] = data
     return job_start(kind=JobKind.MEMBER_EXPORT, organization=unit, actor=user, task=export_members,
-                     params=params)
+                     params=params, reveals=bool(reveal))
 
 
 def _starter(job: Job):
@@ -129,7 +134,8 @@ def write_members_xlsx(job: Job, progress) -> dict:
         handle.seek(0)
         job.result_file.save(export_filename(job.organization, when=job.created_at), File(handle), save=False)
     record_export(actor=user, organization=job.organization, reveal=reveal, rows=rows,
-                  via=f"job:{job.params.get('source')}", filters=job.params.get("filters"), job=job)
+                  via=f"job:{job.params.get('source')}", filters=job.params.get("filters"), job=job,
+                  reason=job.params.get("reason", ""))
     return {"rows": rows, "reveal": reveal}
 
 

@@ -23,6 +23,8 @@ is a reveal, so the audit entry says ``reveal: true``).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
@@ -190,10 +192,22 @@ def scrub_filters(params: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def reveal_reason(reason: str | None) -> str:
+    """The reason a full (unmasked) export is made: required, as for revealing one member."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写导出完整信息的原因。"]})
+    if len(reason) > 200:
+        raise ValidationError({"reason": ["原因不能超过 200 个字。"]})
+    return reason
+
+
 def record_export(*, actor, organization, reveal: bool, rows: int, via: str,
-                  filters: Mapping[str, Any] | None = None, job=None):
-    """One audit entry per export; with ``reveal`` it is the record of a reveal."""
+                  filters: Mapping[str, Any] | None = None, job=None, reason: str = ""):
+    """One audit entry per export; with ``reveal`` it is the record of a reveal (with its reason)."""
     data = {"reveal": bool(reveal), "rows": rows, "via": via, "filters": scrub_filters(filters or {})}
+    if reveal:
+        data["reason"] = reason
     if job is not None:
         data["job"] = str(job.pk)
     return audit_record(actor=actor, action="member.export", target=organization, organization=organization,

@@ -114,7 +114,7 @@ def member_update(*, member: Member, actor=None, **changes) -> Member:
     if unknown:
         raise ValidationError("不能修改字段：" + "、".join(sorted(unknown)))
     changes = member_clean(changes)
-    member = Member.objects.select_for_update().get(pk=member.pk)  # scoped: outside → DoesNotExist
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)  # scoped: outside → DoesNotExist
     if "branch" in changes:
         _check_units(member.organization, changes["branch"])
     changed = sorted(f for f, v in changes.items() if getattr(member, f) != v)

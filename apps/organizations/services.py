@@ -53,7 +53,7 @@ def organization_update(*, organization: Organization, actor=None, **changes) ->
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改字段：%s") % ", ".join(sorted(unknown)))
-    org = Organization.objects.select_for_update().get(pk=organization.pk)  # scoped: 404-safe
+    org = Organization.objects.select_for_update(of=("self",)).get(pk=organization.pk)  # scoped: 404-safe
     before = {f: getattr(org, f) for f in changes}
     acting = getattr(actor, "acting", None)
     if changes.get("is_active") is False and org.is_active and acting is not None \

@@ -21,6 +21,7 @@ from apps.accounts.middleware import LOGIN_AT
 from apps.core.admin_base import ReadOnlyAdmin, ScopedAdmin
 from apps.core.audit import audit_record
 from apps.core.excel import XLSX_CONTENT_TYPE
+from apps.members.exporting import reveal_reason
 from apps.members.services import REVEAL_PERMISSION
 
 from . import exporting, services
@@ -171,7 +172,8 @@ class PaymentBatchAdmin(ScopedAdmin):
         return self._allowed(request, object_id, DISBURSE, (BatchStatus.APPROVED,))
 
     def has_transfer_file_permission(self, request, object_id=None):
-        return self._allowed(request, object_id, DISBURSE, (BatchStatus.APPROVED, BatchStatus.DISBURSING))
+        return (self._allowed(request, object_id, DISBURSE, (BatchStatus.APPROVED, BatchStatus.DISBURSING))
+                and (self._batch(object_id) is None or request.user.has_perm(REVEAL_PERMISSION)))
 
     def has_return_file_permission(self, request, object_id=None):
         return self._allowed(request, object_id, DISBURSE, (BatchStatus.DISBURSING,))
@@ -271,32 +273,36 @@ class PaymentBatchAdmin(ScopedAdmin):
     @action(description=_("导出明细（完整账号）"), url_path="export-items-full", permissions=["export_items_full"])
     def export_items_full(self, request, object_id):
         def run(batch, data):
-            return exporting.items_export_response(batch=batch, actor=request.user, reveal=True, via="admin")
+            return exporting.items_export_response(batch=batch, actor=request.user, reveal=True, via="admin",
+                                                   reason=data["reason"])
         return self._confirm(request, object_id, name="export_items_full",
-                             title=_("导出明细（完整银行账号，记入审计日志）"), run=run)
+                             title=_("导出明细（完整银行账号，记入审计日志）"), run=run, fields=("reason",))
 
     @admin.action(description=_("导出所选批次到 Excel"), permissions=["export_batches"])
     def export_batches(self, request, queryset):
         return exporting.batches_export_response(queryset=queryset, actor=request.user, via="admin:selected")
 
     def _transfer_file(self, request, object_id, kind):
-        batch = self.get_object(request, object_id)
-        if not self.has_transfer_file_permission(request, object_id):
-            raise PermissionDenied
-        # The bank needs the full accounts: a download is a reveal, audited.
-        audit_record(actor=request.user, action="payment_batch.transfer_file", target=batch, data={"format": kind})
-        if kind == "xlsx":
-            buffer = io.BytesIO()
-            write_transfer_xlsx(batch, buffer)
-            response = HttpResponse(buffer.getvalue(), content_type=(
-                XLSX_CONTENT_TYPE))
-        else:
-            text = io.StringIO()
-            write_transfer_csv(batch, text)
-            response = HttpResponse(("\ufeff" + text.getvalue()).encode(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="transfer-{batch.pk}.{kind}"'
-        add_never_cache_headers(response)
-        return response
+        """The bank needs the full accounts: a download is a reveal — a POST with a reason, for
+        holders of the reveal permission, audited."""
+        def run(batch, data):
+            reason = reveal_reason(data["reason"])
+            audit_record(actor=request.user, action="payment_batch.transfer_file", target=batch,
+                         data={"format": kind, "reveal": True, "reason": reason})
+            if kind == "xlsx":
+                buffer = io.BytesIO()
+                write_transfer_xlsx(batch, buffer)
+                response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+            else:
+                text = io.StringIO()
+                write_transfer_csv(batch, text)
+                response = HttpResponse(("\ufeff" + text.getvalue()).encode(),
+                                        content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="transfer-{batch.pk}.{kind}"'
+            add_never_cache_headers(response)
+            return response
+        return self._confirm(request, object_id, name="transfer_file", fields=("reason",), run=run,
+                             title=_("下载转账文件（完整银行账号，记入审计日志）"))
 
     @action(description=_("下载转账文件（xlsx）"), url_path="transfer-xlsx", permissions=["transfer_file"])
     def transfer_xlsx(self, request, object_id):

@@ -46,6 +46,15 @@ class ItemStatus(models.TextChoices):
 
 OPEN_ITEM_STATUSES = (ItemStatus.PENDING, ItemStatus.SENT)
 
+# The only allowed moves of an item; ``payment_items_transition`` refuses everything else.
+# A pending item may be settled directly by a bank return file (it names the reference).
+ITEM_MOVES: dict[str, frozenset[str]] = {
+    ItemStatus.PENDING: frozenset({ItemStatus.SENT, ItemStatus.PAID, ItemStatus.FAILED}),
+    ItemStatus.SENT: frozenset({ItemStatus.PAID, ItemStatus.FAILED}),
+    ItemStatus.PAID: frozenset(),
+    ItemStatus.FAILED: frozenset(),
+}
+
 
 class TransferOutcome(models.TextChoices):
     PAID = "paid", _("已到账")

@@ -16,10 +16,11 @@ from typing import IO
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from apps.core.audit import audit_record
 from apps.core.excel import ANY, DATE, STRING, write_table, xlsx_attachment, xlsx_filename
-from apps.members.exporting import acting_unit
+from apps.members.exporting import acting_unit, reveal_reason
 from apps.members.masking import mask_account, mask_id
 from apps.members.services import REVEAL_PERMISSION
 
@@ -97,15 +98,19 @@ def export_batches_xlsx(queryset, target: str | IO[bytes]) -> int:
 # --- responses and the audit trail ---------------------------------------------------------
 
 
-def items_export_response(*, batch: PaymentBatch, actor, reveal: bool = False, via: str) -> FileResponse:
+def items_export_response(*, batch: PaymentBatch, actor, reveal: bool = False, via: str,
+                          reason: str = "") -> FileResponse:
     """The items of ``batch`` (already fetched through the scope) as an attachment, audited.
-    Full accounts need the reveal permission (``PermissionDenied`` otherwise)."""
+    Full accounts need the reveal permission (``PermissionDenied`` otherwise) and a reason."""
     if reveal and not actor.has_perm(REVEAL_PERMISSION):
         raise PermissionDenied("您没有导出完整银行账号的权限。")
+    reason = reveal_reason(reason) if reveal else ""
     response, rows = xlsx_attachment(lambda handle: export_items_xlsx(batch, handle, reveal=reveal),
                                      xlsx_filename("发放明细", batch.title))
     audit_record(actor=actor, action="payment_batch.export_items", target=batch,
-                 data={"reveal": bool(reveal), "rows": rows, "via": via})
+                 data={"reveal": bool(reveal), "rows": rows, "via": via, **({"reason": reason} if reveal else {})})
+    if reveal:
+        add_never_cache_headers(response)
     return response
 
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,14 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.enums import JobKind
+from apps.core.jobs import job_start
 from apps.core.scoping import in_scope
 from apps.members.enums import MemberStatus
+from apps.members.models import Member
+from apps.organizations.models import Organization
 
-from .enums import BATCH_MOVES, OPEN_ITEM_STATUSES, BatchStatus, ItemStatus
+from .enums import BATCH_MOVES, ITEM_MOVES, OPEN_ITEM_STATUSES, BatchStatus, ItemStatus
+from .gateway import read_return_file
 from .models import PaymentApproval, PaymentBatch, PaymentItem
 
 APPROVE_PERMISSION = "payments.approve_paymentbatch"
@@ -85,6 +90,43 @@ def payment_batch_transition(*, batch: PaymentBatch, to: str, actor, data: dict 
         audit_record(actor=actor, action=f"payment_batch.{to}", target=locked,
                      data={"from": old, "to": to, **(data or {})})
     return locked
+
+
+def payment_items_transition(*, item_ids: Iterable[int], from_statuses: Iterable[str], to: str, actor=None,
+                             reason: str = "") -> int:
+    """The one writer of items' status: move those of ``item_ids`` still in one of
+    ``from_statuses`` to ``to``, set-based (a chunk of items in three statements).
+
+    Every move must be in ``ITEM_MOVES`` (a ValueError otherwise: a programming error).
+    The rows are locked in id order (concurrent callers never deadlock) and re-checked
+    (``status IN from_statuses``): an item another worker moved already is left alone, so a
+    repeated call is a no-op. Stamps ``sent_at`` or ``settled_at``; a failure keeps
+    ``reason``. One audit entry per batch touched. Returns how many items moved."""
+    sources = tuple(from_statuses)
+    for source in sources:
+        if to not in ITEM_MOVES[source]:
+            raise ValueError(f"payment item: {source} → {to} is not an allowed move")
+    ids = list(item_ids)
+    if not ids:
+        return 0
+    now = timezone.now()
+    fields = {"status": to, "updated_at": now}
+    if to == ItemStatus.SENT:
+        fields["sent_at"] = now
+    else:
+        fields.update(settled_at=now, failure_reason=(reason or "")[:200] if to == ItemStatus.FAILED else "")
+    with transaction.atomic():
+        rows = list(PaymentItem._base_manager.select_for_update(of=("self",))
+                    .filter(pk__in=ids, status__in=sources).order_by("id").values_list("id", "batch_id"))
+        if not rows:
+            return 0
+        moved = [pk for pk, _batch in rows]
+        PaymentItem._base_manager.filter(pk__in=moved).update(**fields)
+        for batch in PaymentBatch._base_manager.filter(pk__in={b for _pk, b in rows}).select_related("organization"):
+            audit_record(actor=actor, action=f"payment_items.{to}", target=batch,
+                         data={"from": list(sources), "to": to, "count": len(moved),
+                               "first_id": moved[0], "last_id": moved[-1]})
+    return len(moved)
 
 
 # --- building a batch -----------------------------------------------------------------------
@@ -157,6 +199,42 @@ def _insert_items(*, batch: PaymentBatch, rows: list[PaymentItem], actor) -> int
     return len(rows)
 
 
+def payment_batch_add_member_ids(*, batch: PaymentBatch, items: Iterable[tuple[int, object]], actor) -> int:
+    """Add ``(member id, amount)`` pairs: the members are looked up in the caller's scope (an
+    id outside it is as unknown as a missing one), then ``payment_batch_add_items``."""
+    pairs = list(items)
+    members = Member.objects.select_related("organization").in_bulk([pk for pk, _amount in pairs])
+    missing = [pk for pk, _amount in pairs if pk not in members]
+    if missing:
+        raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
+    return payment_batch_add_items(batch=batch, entries=[(members[pk], amount) for pk, amount in pairs],
+                                   actor=actor)
+
+
+def payment_members_select(*, unit_code: str | None = None, teaching_years_at_least: int | None = None,
+                           employment_type: str | None = None):
+    """The member query a batch is filled from (``payment_batch_from_members``): in the
+    caller's scope, narrowed to a unit's subtree (by code), to those teaching at least so
+    many years (counted to today; 29 February counts from the 28th) and to an employment type."""
+
+    members = Member.objects.all()
+    if unit_code:
+        unit = Organization.objects.filter(code=unit_code).first()  # scoped: outside → nothing
+        if unit is None:
+            raise ValidationError({"members": ["单位不存在。"]})
+        members = members.filter(organization__path__startswith=unit.path)
+    if teaching_years_at_least:
+        today = timezone.localdate()
+        try:
+            cutoff = today.replace(year=today.year - teaching_years_at_least)
+        except ValueError:  # 29 February
+            cutoff = today.replace(year=today.year - teaching_years_at_least, day=28)
+        members = members.filter(teaching_since__lte=cutoff)
+    if employment_type:
+        members = members.filter(employment_type=employment_type)
+    return members
+
+
 def payment_batch_from_members(*, batch: PaymentBatch, members, actor, amount=None,
                                amount_by_category: dict | None = None,
                                category_field: str = "employment_type") -> int:
@@ -180,8 +258,6 @@ def payment_batch_from_members(*, batch: PaymentBatch, members, actor, amount=No
     rows, seen = [], set()
     for pk, value in pairs:
         if pk in seen:  # a query joining a multi-valued relation can repeat a member
-            from apps.members.models import Member
-
             name = Member._base_manager.filter(pk=pk).values_list("name", flat=True).first()
             raise ValidationError({"member": [f"会员 {name} 重复。"]})
         seen.add(pk)
@@ -221,8 +297,6 @@ def _freeze_items(batch: PaymentBatch) -> None:
             item.bank_account = item.member.bank_account
         PaymentItem.objects.bulk_update(items, ["bank_name", "bank_account"], batch_size=1000)
         return
-    from apps.members.models import Member
-
     missing = list(PaymentItem.objects.filter(batch=batch, member__bank_account="").order_by("id")
                    .values_list("member__name", flat=True)[:11])
     _refuse_missing_accounts(missing)
@@ -276,17 +350,21 @@ def payment_batch_cancel(*, batch: PaymentBatch, actor, reason: str = "") -> Pay
 # --- disbursement -----------------------------------------------------------------------------
 
 
-def payment_batch_disburse(*, batch: PaymentBatch, actor):
-    """Start paying an approved batch: one job, whatever the number of requests."""
-    from apps.core.jobs import job_start
+DISBURSE_TASK = "apps.payments.tasks.disburse_batch"
 
-    from .tasks import disburse_batch
 
+def payment_batch_disburse(*, batch: PaymentBatch, actor, enqueue: bool = True):
+    """Start paying an approved batch: one job, whatever the number of requests.
+
+    The job is the Celery task ``DISBURSE_TASK``, sent by name (the services never import
+    the tasks); ``enqueue=False`` only creates the job, for
+    ``payments.disbursement.payment_batch_disburse_now`` to run it in process."""
     with transaction.atomic():
         locked = payment_batch_transition(batch=batch, to=BatchStatus.DISBURSING, actor=actor)
         if locked.job_id is None:
             job = job_start(kind=JobKind.PAYMENT_DISBURSE, organization=locked.organization, actor=actor,
-                            task=disburse_batch, params={"batch": locked.pk})
+                            task=current_app.signature(DISBURSE_TASK) if enqueue else None,
+                            params={"batch": locked.pk})
             PaymentBatch.objects.filter(pk=locked.pk).update(job=job)
             locked.job = job
     return locked.job
@@ -317,45 +395,10 @@ def payment_batch_finish_if_done(*, batch: PaymentBatch, actor=None) -> PaymentB
 
 
 def payment_item_settle(*, item_id: int, outcome: str, reason: str = "") -> bool:
-    """Record the bank's answer for a sent item (row-locked; a second answer is ignored)."""
-    with transaction.atomic():
-        item = PaymentItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
-        if item is None or item.status not in OPEN_ITEM_STATUSES:
-            return False
-        item.status = ItemStatus.PAID if outcome == ItemStatus.PAID else ItemStatus.FAILED
-        item.failure_reason = reason[:200] if item.status == ItemStatus.FAILED else ""
-        item.settled_at = timezone.now()
-        item.save(update_fields=["status", "failure_reason", "settled_at", "updated_at"])
-    return True
-
-
-def payment_items_settle(*, results: dict[int, tuple[str, str]]) -> int:
-    """Record the bank's answers for many sent items at once: ``{item_id: (outcome, reason)}``.
-
-    One transaction: the items still sent are locked (in id order, so concurrent settles
-    never deadlock), then one UPDATE per outcome (and failure reason). An item settled
-    already, or not sent, is left alone (a second answer is ignored). Returns how many
-    items were settled."""
-    if not results:
-        return 0
-    now = timezone.now()
-    settled = 0
-    with transaction.atomic():
-        open_ids = list(PaymentItem.objects.select_for_update(of=("self",))
-                        .filter(pk__in=list(results), status=ItemStatus.SENT)
-                        .order_by("id").values_list("id", flat=True))
-        groups: dict[tuple[str, str], list[int]] = {}
-        for item_id in open_ids:
-            outcome, reason = results[item_id]
-            if outcome == ItemStatus.PAID:
-                key = (ItemStatus.PAID, "")
-            else:
-                key = (ItemStatus.FAILED, (reason or "")[:200])
-            groups.setdefault(key, []).append(item_id)
-        for (status, reason), ids in groups.items():
-            settled += PaymentItem._base_manager.filter(pk__in=ids, status=ItemStatus.SENT).update(
-                status=status, failure_reason=reason, settled_at=now, updated_at=now)
-    return settled
+    """Record the bank's answer for an open item (a second answer is ignored)."""
+    to = ItemStatus.PAID if outcome == ItemStatus.PAID else ItemStatus.FAILED
+    return payment_items_transition(item_ids=[item_id], from_statuses=OPEN_ITEM_STATUSES, to=to,
+                                    reason=reason) == 1
 
 
 def payment_batch_reissue_failed(*, batch: PaymentBatch, actor, title: str = "") -> PaymentBatch:
@@ -375,8 +418,6 @@ def payment_batch_reissue_failed(*, batch: PaymentBatch, actor, title: str = "")
 def payment_batch_import_return_file(*, batch: PaymentBatch, name: str, data: bytes, actor) -> dict:
     """Reconcile the bank's return file: settle the batch's open items line by line and
     report what did not match (unknown reference, another batch's, amount differs …)."""
-    from .gateway import read_return_file
-
     if batch.status != BatchStatus.DISBURSING:
         raise ValidationError(f"批次状态为「{batch.get_status_display()}」，不能导入回单。")
     parsed = read_return_file(name, data)

@@ -639,10 +639,27 @@ def _api_export_probing(path: str) -> Callable:
 def _admin_full_export(client: Client, w: World):
     client.get("/")  # the CSRF cookie
     token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
-    return client.post("/admin/members/member/export-members-full/", {"csrfmiddlewaretoken": token})
+    return client.post("/admin/members/member/export-members-full/", {"csrfmiddlewaretoken": token,
+                                                                       "reason": "核对会员信息"})
+
+
+def _api_reveal_export_probing(path: str) -> Callable:
+    """The revealing export (a POST with a reason): 朝阳 stays out, also asked for by unit."""
+
+    def check(w: World) -> None:
+        reason = {"reason": "核对会员信息"}
+        check_member_export(lambda client, _w: csrf_post(client, path, reason))(w)
+        member = w.objects[Member]
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), f"{path}?unit={w.tree.chaoyang.code}", reason)
+            assert refused(response) or member.name not in _xlsx_text(response), key
+    return check
 
 
 ENTRIES.update({
+    "api/v1/^members/export/reveal/$": _api_reveal_export_probing("/api/v1/members/export/reveal/"),
+    r"api/v1/^members/export/reveal\.(?P<format>[a-z0-9]+)/?$": _api_reveal_export_probing(
+        "/api/v1/members/export/reveal.json"),
     "api/v1/^members/export/$": _api_export_probing("/api/v1/members/export/"),
     r"api/v1/^members/export\.(?P<format>[a-z0-9]+)/?$": _api_export_probing("/api/v1/members/export.json"),
     "admin/members/member/export-members/": check_member_export(
@@ -769,6 +786,20 @@ def check_items_export(suffix: str) -> Callable:
     return check
 
 
+def check_items_reveal(suffix: str) -> Callable:
+    """朝阳's items with full accounts (a POST with a reason): refused to every outsider; the
+    control gets 朝阳's member."""
+
+    def check(w: World) -> None:
+        url = batch_url(suffix)(w)
+        for key in OUTSIDERS:
+            response = csrf_post(w.client(key), url, {"reason": "核对账号"})
+            assert refused(response), (key, response.status_code)
+        control = csrf_post(w.client("municipal"), url, {"reason": "核对账号"})
+        assert w.objects[Member].name in _xlsx_text(control), control.status_code
+    return check
+
+
 def _payment_export_entries() -> dict:
     from apps.payments.models import PaymentBatch
 
@@ -779,6 +810,8 @@ def _payment_export_entries() -> dict:
         "api/v1/^payment-batches/export" + fmt: check_batch_export("/api/v1/payment-batches/export.json"),
         base + "items/export/$": check_items_export("items/export/"),
         base + "items/export" + fmt: check_items_export("items/export.json"),
+        base + "items/export/reveal/$": check_items_reveal("items/export/reveal/"),
+        base + "items/export/reveal" + fmt: check_items_reveal("items/export/reveal.json"),
         base + "reissue/$": check_batch_post("reissue/", {}, perm="payments.change_paymentbatch", ok=(400,)),
         base + "reissue" + fmt: check_batch_post("reissue.json", {}, perm="payments.change_paymentbatch", ok=(400,)),
     }

@@ -23,9 +23,12 @@ from apps.honours.enums import HonourStatus
 from apps.honours.services import honour_change_status
 from apps.members.models import Member
 from apps.payments.models import PaymentBatch, PaymentItem
-from apps.payments.services import payment_batch_cancel
+from apps.accounts.enums import Role
+from apps.payments.disbursement import payment_batch_disburse_now
+from apps.payments.services import payment_batch_approve, payment_batch_cancel, payment_batch_submit
 from tests.conftest import login
 from tests.factories.members import make_member
+from tests.factories.orgs import PASSWORD, make_user
 
 from .factories import make_honour
 
@@ -121,20 +124,52 @@ def test_the_database_refuses_a_second_run_too(roll, schedule, users, city):
         AllowanceRun.objects.create(schedule=schedule, period="2027")
 
 
-def test_report_per_year_sums_what_each_holder_received(roll, schedule, users, city):
-    allowance_generate(schedule=schedule, period="2026-春节", actor=users["municipal"])
-    bonus = allowance_schedule_create(name="劳模奖金", kind="bonus", actor=users["municipal"],
+def pay(batch, approvers, *, maker):
+    """Through the engine: submitted by its maker, approved by two approvers, disbursed in process."""
+    batch = payment_batch_submit(batch=batch, actor=maker)
+    for approver in approvers:
+        if batch.status == "submitted":
+            batch = payment_batch_approve(batch=batch, actor=approver, password=PASSWORD)
+    payment_batch_disburse_now(batch=batch, actor=approvers[0])
+
+
+@pytest.fixture
+def approvers(tree):
+    return [make_user(f"t_city_approver{n}", tree.root, Role.PAYMENT_APPROVER, password=PASSWORD) for n in (1, 2)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_counts_only_money_paid(roll, schedule, users, city, approvers, settings):
+    """Drafts, batches awaiting approval, cancelled ones and failed items are not money received."""
+    municipal = users["municipal"]
+    spring = allowance_generate(schedule=schedule, period="2026-春节", actor=municipal)
+    bonus = allowance_schedule_create(name="劳模奖金", kind="bonus", actor=municipal,
                                       rates={"national": "100", "municipal": "100"})
-    allowance_generate(schedule=bonus, period="2026", actor=users["municipal"])
-    cancelled = allowance_generate(schedule=bonus, period="2026-补发", actor=users["municipal"])
-    payment_batch_cancel(batch=cancelled.batch, actor=users["municipal"])
-    allowance_generate(schedule=bonus, period="2025", actor=users["municipal"])
+    paid_bonus = allowance_generate(schedule=bonus, period="2026", actor=municipal)
+    cancelled = allowance_generate(schedule=bonus, period="2026-补发", actor=municipal)
+    payment_batch_cancel(batch=cancelled.batch, actor=municipal)
+    draft = allowance_generate(schedule=bonus, period="2026-追加", actor=municipal)
+    submitted = allowance_generate(schedule=bonus, period="2026-二次", actor=municipal)
+    payment_batch_submit(batch=submitted.batch, actor=municipal)
+    failing = allowance_generate(schedule=bonus, period="2026-退回", actor=municipal)
+    allowance_generate(schedule=bonus, period="2025", actor=municipal)
+    nothing = allowance_report(2026)
+    assert nothing["total"] == Decimal("0.00") and nothing["holders"] == []  # generated is not paid
+    assert "已到账" in nothing["heading"] and "发放完成" in nothing["heading"]
+
+    pay(spring.batch, approvers, maker=municipal)
+    pay(paid_bonus.batch, approvers, maker=municipal)
+    settings.PAYMENTS_SIMBANK_FAIL_ACCOUNTS = ["6222020200112233445"]  # the bank refuses every item
+    pay(failing.batch, approvers, maker=municipal)
+    assert PaymentBatch.objects.get(pk=failing.batch.pk).status == "completed_with_failures"
+    assert {PaymentBatch.objects.get(pk=r.batch.pk).status for r in (draft, submitted)} == {"draft", "submitted"}
     report = allowance_report(2026)
     totals = {row["kind"]: row["sum"] for row in report["totals_by_kind"]}
     assert totals == {"spring_festival": Decimal("2800.50"), "bonus": Decimal("200.00")}
     assert report["total"] == Decimal("3000.50")
     hd = next(h for h in report["holders"] if h["member"] == roll["hd"].pk)
     assert hd["total"] == Decimal("2100.00") and len(hd["received"]) == 2
+    assert {r["status"] for h in report["holders"] for r in h["received"]} == {"paid"}
 
 
 def test_api_preview_generate_and_report(roll, schedule, users):
@@ -148,7 +183,8 @@ def test_api_preview_generate_and_report(roll, schedule, users):
     again = post(client, f"{URL}{schedule.pk}/generate-batch/", {"period": "2026-春节"})
     assert again.status_code == 400 and ALREADY_RUN in again.content.decode()
     report = client.get(f"{URL}report/?year=2026").json()
-    assert report["total"] == "2800.50" and len(report["holders"]) == 2
+    assert report["total"] == "0.00" and report["holders"] == []  # a draft batch: nothing paid yet
+    assert "已到账" in report["heading"]
     assert client.get(f"{URL}report/?year=abc").status_code == 400
 
 
@@ -192,3 +228,46 @@ def test_admin_previews_then_generates_and_opens_the_batch(roll, schedule, users
     change = reverse("admin:honours_allowanceschedule_change", args=[schedule.pk])
     assert client.get(change).status_code == 200
     assert login(users["haidian"]).get(change).status_code == 404
+
+
+def _schedule_form(client, url, *, name, amount, runs=0, extra=None):
+    data = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, "name": name, "kind": "spring_festival",
+            "qualifies_on_roll_only": "on", "active": "on", "awarded_in_year": "",
+            "rates-TOTAL_FORMS": "1", "rates-INITIAL_FORMS": "0", "rates-MIN_NUM_FORMS": "1",
+            "rates-MAX_NUM_FORMS": "1000", "rates-0-level": "national", "rates-0-amount": amount,
+            "runs-TOTAL_FORMS": str(runs), "runs-INITIAL_FORMS": str(runs), "runs-MIN_NUM_FORMS": "0",
+            "runs-MAX_NUM_FORMS": "1000", **(extra or {})}
+    return client.post(url, data)
+
+
+def test_admin_add_and_change_go_through_the_service_and_are_audited(users):
+    from apps.honours.allowance_models import AllowanceSchedule
+
+    client = login(users["municipal"])
+    client.get("/")
+    add = reverse("admin:honours_allowanceschedule_add")
+    response = _schedule_form(client, add, name="国庆走访", amount="500")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with scopes_disabled():
+        schedule = AllowanceSchedule.objects.get(name="国庆走访")
+        assert {r.level: r.amount for r in schedule.rates.all()} == {"national": Decimal("500.00")}
+        created = AuditLog.objects.get(action="allowance_schedule.create", object_id=str(schedule.pk))
+    assert created.data["rates"] == {"national": "500.00"} and created.actor == users["municipal"]
+    # an amount with three places: refused beside the field, nothing created
+    bad = _schedule_form(client, add, name="坏金额", amount="1.005")
+    assert bad.status_code == 200 and "2" in bad.content.decode()
+    with scopes_disabled():
+        assert not AllowanceSchedule.objects.filter(name="坏金额").exists()
+    change = reverse("admin:honours_allowanceschedule_change", args=[schedule.pk])
+    with scopes_disabled():
+        rate = schedule.rates.get()
+    response = _schedule_form(client, change, name="国庆走访慰问", amount="600", extra={
+        "rates-INITIAL_FORMS": "1", "rates-0-id": str(rate.pk), "rates-0-schedule": str(schedule.pk)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with scopes_disabled():
+        schedule.refresh_from_db()
+        assert schedule.name == "国庆走访慰问"
+        assert {r.level: r.amount for r in schedule.rates.all()} == {"national": Decimal("600.00")}
+        changed = AuditLog.objects.get(action="allowance_schedule.change", object_id=str(schedule.pk))
+    assert changed.data["changed"] == {"name": ["国庆走访", "国庆走访慰问"]}
+    assert changed.data["rates"] == {"national": "600.00"} and changed.data["rates_before"] == {"national": "500.00"}

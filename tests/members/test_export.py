@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from urllib.parse import quote
@@ -309,11 +310,16 @@ def test_command_is_masked_by_default_and_scoped_to_the_unit(people, payload_mem
 
 def test_command_reveal_writes_full_values_and_audits(people, tree, tmp_path):
     target = tmp_path / "full.xlsx"
-    call_command("export_members", "--org", tree.haidian.code, "--reveal", str(target), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--reason"):  # a reveal needs its reason
+        call_command("export_members", "--org", tree.haidian.code, "--reveal", str(target), stdout=io.StringIO())
+    assert not target.exists() and not export_audits()
+    call_command("export_members", "--org", tree.haidian.code, "--reveal", "--reason", "年度核对", str(target),
+                 stdout=io.StringIO())
     rows = by_name(str(target))
     assert rows["李青"]["身份证号"] == people["young_woman"].id_number
     [entry] = export_audits()
     assert entry.data["reveal"] is True and entry.object_id == str(tree.haidian.pk)
+    assert entry.data["reason"] == "年度核对"
     # a branch: its members only; a status filter
     branch = tmp_path / "branch.xlsx"
     call_command("export_members", "--org", tree.haidian_school.code, str(branch), stdout=io.StringIO())
@@ -373,27 +379,49 @@ def test_api_export_honours_the_filters(people, users, tree):
     assert entry.data["filters"]["search"] == people["chaoyang"].id_number_masked
 
 
-def test_api_reveal_needs_the_permission_and_is_audited(people, users):
-    clerk = login(users["haidian_clerk"]).get(API + "?reveal=1")
-    assert clerk.status_code == 403
-    assert login(users["haidian_clerk"]).get(API).status_code == 200  # masked is fine for a clerk
-    assert login(users["teacher"]).get(API).status_code == 403
-    assert not export_audits(data__reveal=True)
+def csrf_post(client, url, payload):
+    client.get("/")
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post(url, data=json.dumps(payload), content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+
+REVEAL = API + "reveal/"
+
+
+def test_api_get_export_is_always_masked(people, users):
+    """Revealing is never a GET: ``?reveal=1`` is ignored, the file is masked, nothing is revealed."""
     response = login(users["haidian"]).get(API + "?reveal=1&status=active")
     assert response.status_code == 200
+    data = xlsx_bytes(response)
+    assert_masked(data, [people["young_woman"], people["older_man"]])
+    assert not export_audits(data__reveal=True)
+
+
+def test_api_reveal_is_a_post_with_a_reason_needs_the_permission_and_is_audited(people, users):
+    clerk = login(users["haidian_clerk"])
+    assert csrf_post(clerk, REVEAL, {"reason": "核对"}).status_code == 403
+    assert clerk.get(API).status_code == 200  # masked is fine for a clerk
+    assert login(users["teacher"]).get(API).status_code == 403
+    admin = login(users["haidian"])
+    assert admin.get(REVEAL).status_code == 405
+    missing = csrf_post(admin, REVEAL + "?status=active", {})
+    assert missing.status_code == 400 and "reason" in missing.json()
+    assert not export_audits(data__reveal=True)
+    response = csrf_post(admin, REVEAL + "?status=active", {"reason": "核对慰问金账号"})
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     rows = by_name(xlsx_bytes(response))
     assert rows["李青"]["身份证号"] == people["young_woman"].id_number
     assert rows["李青"]["银行账号"] == people["young_woman"].bank_account
     [entry] = export_audits(data__reveal=True)
     assert entry.actor == users["haidian"] and entry.data["rows"] == 2
-    assert entry.data["filters"] == {"status": "active"}
+    assert entry.data["filters"] == {"status": "active"} and entry.data["reason"] == "核对慰问金账号"
     assert people["young_woman"].id_number not in str(entry.data) + entry.object_repr
 
 
 def test_a_big_api_export_becomes_a_job(people, users, settings):
     settings.MEMBER_EXPORT_SYNC_LIMIT = 0
     search = people["young_woman"].id_number
-    response = login(users["haidian"]).get(API + f"?reveal=1&status=active&search={search}")
+    response = csrf_post(login(users["haidian"]), REVEAL + f"?status=active&search={search}", {"reason": "核对"})
     assert response.status_code == 202, response.content[:300]
     body = response.json()
     assert body["url"] == f"/jobs/{body['job']}/" and response["Location"] == body["url"]
@@ -403,7 +431,8 @@ def test_a_big_api_export_becomes_a_job(people, users, settings):
     assert job.params["reveal"] is True and job.params["source"] == "api"
     assert job.params["filters"] == {"status": "active"}  # the ID is kept only as its keyed hash
     assert search not in str(job.params) and job.params["id_hash"] == people["young_woman"].id_hash
-    assert login(users["haidian_clerk"]).get(API + "?reveal=1").status_code == 403
+    assert job.reveals and job.params["reason"] == "核对"
+    assert csrf_post(login(users["haidian_clerk"]), REVEAL, {"reason": "核对"}).status_code == 403
 
 
 # --- the admin -----------------------------------------------------------------------------------
@@ -458,22 +487,28 @@ def test_admin_full_export_needs_the_permission_a_confirmation_and_is_audited(pe
     assert "审计日志" in body and people["young_woman"].id_number not in body
     assert 'action="?status__exact=active"' in body
     assert not export_audits()
-    response = client.post(EXPORT_FULL + "?status__exact=active", {"csrfmiddlewaretoken": csrf_token(client)})
+    assert 'name="reason"' in body
+    # without a reason: the page again, the error beside the field, nothing exported
+    again = client.post(EXPORT_FULL + "?status__exact=active", {"csrfmiddlewaretoken": csrf_token(client)})
+    assert again.status_code == 200 and "attachment" not in again.get("Content-Disposition", "")
+    assert "请填写导出完整信息的原因" in again.content.decode() and not export_audits()
+    response = client.post(EXPORT_FULL + "?status__exact=active", {"csrfmiddlewaretoken": csrf_token(client),
+                                                                   "reason": "核对账号"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     rows = by_name(xlsx_bytes(response))
     assert sorted(rows) == ["李青", "王老师"]
     assert rows["王老师"]["身份证号"] == people["older_man"].id_number
     [entry] = export_audits()
-    assert entry.data["reveal"] is True and entry.actor == users["haidian"]
+    assert entry.data["reveal"] is True and entry.actor == users["haidian"] and entry.data["reason"] == "核对账号"
 
 
 def test_admin_export_selected_rows(people, payload_members, users):
     client = login(users["haidian"])
     token = csrf_token(client)
     chosen = [people["young_woman"].pk, payload_members[0].pk, people["chaoyang"].pk]  # 朝阳's: not in the list
-    def act(action):
+    def act(action, **extra):
         return client.post(CHANGELIST, {"csrfmiddlewaretoken": token, "action": action, "index": "0",
-                                        "select_across": "0", "_selected_action": chosen})
+                                        "select_across": "0", "_selected_action": chosen, **extra})
 
     response = act("export_selected")
     assert response.status_code == 200, response.content[:300]
@@ -482,7 +517,11 @@ def test_admin_export_selected_rows(people, payload_members, users):
     assert sorted(by_name(data)) == sorted(["李青", payload_members[0].name])
     assert_masked(data, [people["young_woman"]])
     assert_payloads_exact(data, payload_members[:1])
-    full = act("export_selected_full")
+    ask = act("export_selected_full")  # first the reason, on an intermediate page
+    assert ask.status_code == 200 and "attachment" not in ask.get("Content-Disposition", "")
+    assert 'name="reason"' in ask.content.decode() and 'value="export_selected_full"' in ask.content.decode()
+    assert [e.data["reveal"] for e in export_audits()] == [False]
+    full = act("export_selected_full", reason="核对")
     assert by_name(xlsx_bytes(full))["李青"]["身份证号"] == people["young_woman"].id_number
     assert [e.data["reveal"] for e in export_audits()] == [False, True]
     # a clerk is not offered the full variant, and posting it does nothing

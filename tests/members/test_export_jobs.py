@@ -46,7 +46,9 @@ def test_big_api_export_runs_as_a_job_with_the_filters_and_reveal(
         people, payload_members, users, settings, celery_worker):  # noqa: F811
     settings.MEMBER_EXPORT_SYNC_LIMIT = 2
     client = login(users["haidian"])
-    response = client.get("/api/v1/members/export/?status=active&reveal=1")
+    client.get("/")
+    response = client.post("/api/v1/members/export/reveal/?status=active", data={"reason": "核对"},
+                           content_type="application/json", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
     assert response.status_code == 202, response.content[:300]
     job_id = response.json()["job"]
     assert response.json()["url"] == f"/jobs/{job_id}/"

@@ -46,11 +46,23 @@ def test_admin_maker_submits_and_checker_approves_with_password(make_batch, user
     assert form_post(checker, page(batch, "approve"), {"password": password}).status_code == 302
     assert status_of(batch) == BatchStatus.APPROVED
 
-    download = checker.get(page(batch, "transfer_csv"))
+    # The transfer file holds the full accounts: only for a holder of the reveal permission
+    # (not the approver), a POST with a reason, audited.
+    body = checker.get(page(batch)).content.decode()
+    assert page(batch, "transfer_csv") not in body
+    assert checker.get(page(batch, "transfer_csv")).status_code == 403
+    unit_admin = client_for(users["haidian"])
+    assert page(batch, "transfer_csv") in unit_admin.get(page(batch)).content.decode()
+    ask = unit_admin.get(page(batch, "transfer_csv"))
+    assert ask.status_code == 200 and "attachment" not in ask.get("Content-Disposition", "")
+    without = form_post(unit_admin, page(batch, "transfer_csv"))
+    assert "attachment" not in without.get("Content-Disposition", "")
+    download = form_post(unit_admin, page(batch, "transfer_csv"), {"reason": "报送银行"})
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert "银行流水参考号" in download.content.decode("utf-8-sig")
     with scopes_disabled():
-        assert AuditLog.objects.filter(action="payment_batch.transfer_file").count() == 1
+        [entry] = AuditLog.objects.filter(action="payment_batch.transfer_file")
+    assert entry.data["reason"] == "报送银行" and entry.actor == users["haidian"]
 
 
 def test_admin_other_unit_gets_404_on_every_button(make_batch, users):

@@ -12,8 +12,8 @@ from apps.core.scoping import scopes_disabled
 from apps.payments.enums import BatchStatus, ItemStatus
 from apps.payments.gateway import BankFileGateway, SimulatedBank, Transfer
 from apps.payments.models import PaymentBatch, PaymentItem, SimulatedBankTransfer
-from apps.payments.services import payment_batch_approve, payment_batch_submit, payment_items_settle
-from apps.payments.tasks import pay_item, pay_items
+from apps.payments.disbursement import pay_item, pay_items, payment_items_settle
+from apps.payments.services import payment_batch_approve, payment_batch_submit
 
 # The simulated bank must be called outside any transaction: these tests commit.
 pytestmark = pytest.mark.django_db(transaction=True)

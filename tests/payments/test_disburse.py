@@ -105,3 +105,28 @@ def test_sweeper_requeues_a_stalled_batch(make_batch, approvers, password, celer
     assert sweep_stuck_items() == 1
     assert wait_for(finished(batch), timeout=60).status == BatchStatus.COMPLETED
     assert SimulatedBankTransfer.objects.count() == 3
+
+
+def test_the_sweeper_runs_on_its_own_queue_which_every_worker_consumes(settings):
+    """A backlog of chunks on the default queue cannot delay recovery: the sweeper is routed
+    to its own queue, and a worker started without -Q (the test worker, docker-compose's)
+    consumes both (runportal and the kill test name both with -Q)."""
+    from union_portal.celery import app
+
+    sweep, default = settings.CELERY_PAYMENTS_SWEEP_QUEUE, settings.CELERY_TASK_DEFAULT_QUEUE
+    assert sweep != default
+    assert app.amqp.router.route({}, "apps.payments.tasks.sweep_stuck_items")["queue"].name == sweep
+    assert app.amqp.router.route({}, "apps.payments.tasks.disburse_chunk")["queue"].name == default
+    assert {sweep, default} <= set(app.amqp.queues)
+    assert settings.CELERY_BEAT_SCHEDULE["payments-sweep-stuck-items"]["options"]["queue"] == sweep
+
+
+def test_a_sweep_sent_through_the_broker_is_run_by_the_worker(make_batch, approvers, password, celery_worker,
+                                                              settings):
+    settings.PAYMENTS_STUCK_AFTER_SECONDS = 0
+    batch = ready(make_batch, approvers[0], password, n=2)
+    with scopes_disabled():
+        PaymentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DISBURSING)
+    sweep_stuck_items.delay()  # on the sweeper's queue: the worker must consume it
+    assert wait_for(finished(batch), timeout=60).status == BatchStatus.COMPLETED
+    assert SimulatedBankTransfer.objects.count() == 2

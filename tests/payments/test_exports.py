@@ -99,15 +99,20 @@ def test_items_export_cells_text_and_numbers(settled, users):
             assert row[col].data_type == "s" and row[col].number_format == "@", (col, row[col].value)
 
 
-def test_items_export_reveal_needs_the_permission_and_is_audited(settled, users):
-    refused = client_for(users["haidian_clerk"]).get(items_url(settled, "?reveal=1"))
+def test_items_export_reveal_is_a_post_with_a_reason_needs_the_permission_and_is_audited(settled, users):
+    reveal = items_url(settled).replace("items/export/", "items/export/reveal/")
+    get = sheet_xml(body(client_for(users["haidian"]).get(items_url(settled, "?reveal=1"))))
+    assert not any(account in get for account in ACCOUNTS.values())  # a GET is always masked
+    refused = post(client_for(users["haidian_clerk"]), reveal, {"reason": "核对"})
     assert refused.status_code == 403
+    assert post(client_for(users["haidian"]), reveal, {}).status_code == 400  # the reason is required
     assert export_logs(reveal=True) == []
 
-    xml = sheet_xml(body(client_for(users["haidian"]).get(items_url(settled, "?reveal=1"))))
+    xml = sheet_xml(body(post(client_for(users["haidian"]), reveal, {"reason": "核对账号"})))
     assert all(account in xml for account in ACCOUNTS.values())
     [entry] = export_logs(reveal=True)
     assert entry.actor_username == "t_haidian" and entry.object_id == str(settled.pk)
+    assert entry.data["reason"] == "核对账号"
 
 
 def test_formula_payloads_come_back_literal(settled, users):
@@ -134,7 +139,8 @@ def test_batches_export_is_scoped(settled, make_batch, tree, users):
     assert table[1][3] == "部分失败" and table[1][4] == 3 and table[1][5] == pytest.approx(370.35)
     assert "朝阳专属批次" not in sheet_xml(body(haidian.get("/api/v1/payment-batches/export/?status=draft")))
     assert haidian.get(items_url(foreign)).status_code == 404
-    assert haidian.get(items_url(foreign, "?reveal=1")).status_code == 404
+    assert post(haidian, items_url(foreign).replace("items/export/", "items/export/reveal/"),
+                {"reason": "核对"}).status_code == 404
     municipal = rows(body(client_for(users["municipal"]).get("/api/v1/payment-batches/export/")))
     assert {"朝阳专属批次", "2026 春节慰问"} <= {row[0] for row in municipal}
     assert client_for(users["teacher"]).get("/api/v1/payment-batches/export/").status_code == 403
@@ -154,7 +160,10 @@ def test_admin_exports(settled, users):
     assert full in admin.get(page).content.decode()
     confirm = admin.get(full)
     assert confirm.status_code == 200 and export_logs(reveal=True) == []  # a GET only asks
-    xml = sheet_xml(body(form_post(admin, full)))
+    assert 'name="reason"' in confirm.content.decode()
+    without = form_post(admin, full)  # no reason: refused, nothing exported
+    assert "attachment" not in without.get("Content-Disposition", "") and export_logs(reveal=True) == []
+    xml = sheet_xml(body(form_post(admin, full, {"reason": "核对账号"})))
     assert ACCOUNTS[1] in xml and len(export_logs(reveal=True, via="admin")) == 1
 
     changelist = reverse("admin:payments_paymentbatch_changelist")

@@ -90,7 +90,7 @@ class Worker:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "union_portal", "worker", "--pool=solo",
-             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=WARNING", "--without-gossip",
+             "-Q", f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_PAYMENTS_SWEEP_QUEUE}", "--loglevel=WARNING", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "-n", f"kill-{os.getpid()}-{time.monotonic_ns()}@%h"],
             cwd=settings.BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )

@@ -99,6 +99,7 @@ class AllowanceGroupSerializer(serializers.Serializer):
 
 class AllowanceReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
+    heading = serializers.CharField(help_text="报表标题：仅统计发放完成批次中已到账的明细")
     holders = AllowanceHolderSerializer(many=True)
     totals_by_kind = AllowanceKindTotalSerializer(many=True)
     groups = AllowanceGroupSerializer(many=True)
@@ -150,10 +151,10 @@ class AllowanceScheduleViewSet(
         return Response(AllowanceRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True, description="年度")],
-                   responses=AllowanceReportSerializer)
+                   responses=AllowanceReportSerializer, summary="年度已发放金额报表（仅统计发放完成批次中已到账的明细）")
     @action(detail=False, methods=["get"])
     def report(self, request, **kwargs):
-        """Per holder what they received in the year, and totals per kind."""
+        """Per holder what they were paid in the year (paid items of completed batches only), and totals per kind."""
         try:
             year = int(request.query_params.get("year", ""))
         except ValueError as exc:

@@ -24,6 +24,13 @@ from .serializers import (
 )
 
 
+EXPORT_RESPONSES = {
+    (200, XLSX_CONTENT_TYPE): {"type": "string", "format": "binary"},
+    202: {"type": "object", "properties": {"job": {"type": "string", "format": "uuid"},
+                                           "url": {"type": "string"}, "rows": {"type": "integer"}}},
+}
+
+
 class MemberViewSet(
     ScopedAPIMixin,
     mixins.ListModelMixin,
@@ -43,6 +50,7 @@ class MemberViewSet(
         "change_status": "members.change_member",
         "transfer": "members.change_member",
         "export": "members.view_member",
+        "export_reveal": "members.view_member",  # and the reveal permission (checked in the action)
     }
 
     def get_queryset(self):
@@ -103,36 +111,50 @@ class MemberViewSet(
         return Response({"id": target.pk, "organization": target.organization.code}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="导出 Excel（当前筛选条件）",
+        summary="导出 Excel（当前筛选条件，脱敏）",
         filters=True,
-        description="与列表相同的筛选条件与范围；默认脱敏，reveal=1 需“查看完整个人信息”权限并记入审计日志。"
+        description="与列表相同的筛选条件与范围；身份证号、手机号、银行账号一律脱敏（完整信息请用 POST export/reveal/）。"
                     "不超过 MEMBER_EXPORT_SYNC_LIMIT 行直接返回文件，更多时返回 202 与后台任务地址。",
-        responses={
-            (200, XLSX_CONTENT_TYPE): {
-                "type": "string", "format": "binary"},
-            202: {"type": "object", "properties": {"job": {"type": "string", "format": "uuid"},
-                                                   "url": {"type": "string"}, "rows": {"type": "integer"}}},
-        },
+        responses=EXPORT_RESPONSES,
     )
     @action(detail=False, methods=["get"])
     def export(self, request, **kwargs):
-        """The filtered list as xlsx (masked; ``?reveal=1`` for reveal holders, audited);
-        a big result is exported by a background job (202 with the job page)."""
+        """The filtered list as xlsx, always masked; a big result is exported by a background
+        job (202 with the job page)."""
+        return self._export(request, reveal=False, reason="")
+
+    @extend_schema(
+        summary="导出 Excel（完整个人信息）",
+        filters=True,
+        request=RevealSerializer,
+        description="与 GET export/ 相同的筛选条件（查询参数）；需“查看完整个人信息”权限，须填写原因，记入审计日志。",
+        responses=EXPORT_RESPONSES,
+    )
+    @action(detail=False, methods=["post"], url_path="export/reveal")
+    def export_reveal(self, request, **kwargs):
+        """The filtered list as xlsx with full ID, phone and account: a POST with a reason, for
+        holders of the reveal permission; audited (and a job's file is its starter's only)."""
+        from ..services import REVEAL_PERMISSION
+
+        if not request.user.has_perm(REVEAL_PERMISSION):
+            raise PermissionDenied("您没有导出完整个人信息的权限。")
+        data = RevealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._export(request, reveal=True, reason=data.validated_data["reason"])
+
+    def _export(self, request, *, reveal: bool, reason: str):
         from django.urls import reverse
 
         from ..export_jobs import start_member_export
         from ..exporting import acting_unit, export_filename, record_export, sync_limit, xlsx_response
-        from ..services import REVEAL_PERMISSION
 
-        reveal = request.query_params.get("reveal", "").lower() in ("1", "true", "yes", "on")
-        if reveal and not request.user.has_perm(REVEAL_PERMISSION):
-            raise PermissionDenied("您没有导出完整个人信息的权限。")
         queryset = self.filter_queryset(self.get_queryset())
         filters = {k: v for k, v in request.query_params.items() if k not in ("reveal", "format")}
         rows = queryset.count()
         if rows > sync_limit():
             try:
-                job = start_member_export(user=request.user, reveal=reveal, source="api", filters=filters)
+                job = start_member_export(user=request.user, reveal=reveal, source="api", filters=filters,
+                                          reason=reason)
             except DjangoPermissionDenied as exc:
                 raise PermissionDenied(str(exc)) from exc
             url = reverse("jobs:detail", args=[job.pk])
@@ -141,5 +163,7 @@ class MemberViewSet(
         unit = acting_unit(request.user)
         response, written = xlsx_response(queryset, filename=export_filename(unit), reveal=reveal)
         record_export(actor=request.user, organization=unit, reveal=reveal, rows=written, via="api",
-                      filters=filters)
+                      filters=filters, reason=reason)
+        if reveal:
+            response["Cache-Control"] = "no-store"
         return response

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count
-from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -15,8 +14,7 @@ from apps.accounts.acting import acting_organization
 from apps.accounts.middleware import LOGIN_AT
 from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
-from apps.members.models import Member
-from apps.organizations.models import Organization
+from apps.members.api.serializers import RevealSerializer as RevealReasonSerializer
 
 from .. import exporting, services
 from ..models import PaymentBatch, PaymentItem
@@ -54,7 +52,8 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         "return_file": "payments.disburse_paymentbatch",
         "reissue": MAKER,
         "export": "payments.view_paymentbatch",
-        "export_items": "payments.view_paymentitem",  # ?reveal=1 also needs the reveal permission
+        "export_items": "payments.view_paymentitem",
+        "export_items_reveal": "payments.view_paymentitem",  # and the reveal permission (the service checks)
     }
 
     def get_queryset(self):
@@ -89,37 +88,17 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values.get("items"):
-            members = Member.objects.select_related("organization").in_bulk([i["member"] for i in values["items"]])
-            missing = [i["member"] for i in values["items"] if i["member"] not in members]
-            if missing:
-                raise ValidationError({"items": [f"会员不存在：{missing[:10]}"]})
-            services.payment_batch_add_items(
-                batch=batch, entries=[(members[i["member"]], i["amount"]) for i in values["items"]],
-                actor=request.user)
+            services.payment_batch_add_member_ids(
+                batch=batch, items=[(i["member"], i["amount"]) for i in values["items"]], actor=request.user)
         else:
+            query = values["members"]
+            members = services.payment_members_select(
+                unit_code=query.get("unit"), teaching_years_at_least=query.get("teaching_years_at_least"),
+                employment_type=query.get("employment_type"))
             services.payment_batch_from_members(
-                batch=batch, members=self._member_query(values["members"]), actor=request.user,
+                batch=batch, members=members, actor=request.user,
                 amount=values.get("amount"), amount_by_category=values.get("amount_by_category"))
         return self._done(batch, status.HTTP_201_CREATED)
-
-    def _member_query(self, query: dict):
-        members = Member.objects.all()
-        if query.get("unit"):
-            unit = Organization.objects.filter(code=query["unit"]).first()  # scoped: outside → nothing
-            if unit is None:
-                raise ValidationError({"members": ["单位不存在。"]})
-            members = members.filter(organization__path__startswith=unit.path)
-        if query.get("teaching_years_at_least"):
-            today = timezone.localdate()
-            years = query["teaching_years_at_least"]
-            try:
-                cutoff = today.replace(year=today.year - years)
-            except ValueError:  # 29 February
-                cutoff = today.replace(year=today.year - years, day=28)
-            members = members.filter(teaching_since__lte=cutoff)
-        if query.get("employment_type"):
-            members = members.filter(employment_type=query["employment_type"])
-        return members
 
     def _service(self, func, **kwargs):
         batch = self.get_object()
@@ -186,17 +165,26 @@ class PaymentBatchViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
                                                     title=data.validated_data.get("title", ""))
         return self._done(new, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="导出发放明细（Excel）", filters=False, responses=XLSX_RESPONSE,
-                   parameters=[OpenApiParameter("reveal", bool,
-                                                description="完整银行账号（需“查看完整个人信息”权限，记入审计日志）")])
+    @extend_schema(summary="导出发放明细（Excel，脱敏）", filters=False, responses=XLSX_RESPONSE)
     @action(detail=True, methods=["get"], url_path="items/export")
     def export_items(self, request, pk=None, **kwargs):
-        """The batch's items as xlsx: ID and bank account masked; ``?reveal=1`` shows full accounts
-        to holders of the reveal permission (audited)."""
+        """The batch's items as xlsx: ID and bank account masked (full accounts: POST items/export/reveal/)."""
         batch = self.get_object()
-        reveal = request.query_params.get("reveal", "").lower() in ("1", "true", "yes", "on")
+        return exporting.items_export_response(batch=batch, actor=request.user, reveal=False, via="api")
+
+    @extend_schema(summary="导出发放明细（Excel，完整银行账号）", filters=False, request=RevealReasonSerializer,
+                   responses=XLSX_RESPONSE,
+                   description="需“查看完整个人信息”权限，须填写原因，记入审计日志。")
+    @action(detail=True, methods=["post"], url_path="items/export/reveal")
+    def export_items_reveal(self, request, pk=None, **kwargs):
+        """The batch's items with full bank accounts: a POST with a reason, for holders of the
+        reveal permission; audited."""
+        batch = self.get_object()
+        data = RevealReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         try:
-            return exporting.items_export_response(batch=batch, actor=request.user, reveal=reveal, via="api")
+            return exporting.items_export_response(batch=batch, actor=request.user, reveal=True, via="api",
+                                                   reason=data.validated_data["reason"])
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
 

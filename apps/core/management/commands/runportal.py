@@ -41,7 +41,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _interrupt)
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "union_portal", "worker",
-             "--loglevel=INFO", "--pool=solo", "--without-gossip", "--without-mingle"],
+             "--loglevel=INFO", "--pool=solo", "--without-gossip", "--without-mingle",
+             # the default queue and the payments sweeper's own queue (settings.CELERY_TASK_QUEUES)
+             "-Q", f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_PAYMENTS_SWEEP_QUEUE}"],
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         try:

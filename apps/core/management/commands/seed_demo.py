@@ -26,6 +26,10 @@ class Command(BaseCommand):
         reports = []
         with transaction.atomic():
             for seeder in seeders():
+                if seeder.atomic:
+                    reports.append((seeder.report, seeder.seed(options)))
+        for seeder in seeders():
+            if not seeder.atomic:
                 reports.append((seeder.report, seeder.seed(options)))
         for _, lines in sorted(reports, key=lambda r: r[0]):
             for line in lines:

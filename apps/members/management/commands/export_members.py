@@ -1,7 +1,7 @@
-"""manage.py export_members --org CODE OUT.xlsx [--reveal] [--status STATUS]
+"""manage.py export_members --org CODE OUT.xlsx [--reveal --reason TEXT] [--status STATUS]
 
 Exports the members of a unit (and its subunits) with the same columns as every other
-export. Masked unless ``--reveal``; every export is written to the audit log (a full one
+export. Masked unless ``--reveal`` (which needs ``--reason``); every export is written to the audit log (a full one
 is a reveal). The file appears only when complete (written beside it, then renamed).
 """
 
@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import tempfile
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.scoping import scope, scopes_disabled
 from apps.members.enums import MemberStatus
-from apps.members.exporting import export_members_xlsx, record_export
+from apps.members.exporting import export_members_xlsx, record_export, reveal_reason
 from apps.members.models import Member
 from apps.organizations.models import Organization
 
@@ -26,9 +27,15 @@ class Command(BaseCommand):
         parser.add_argument("output", help="输出文件（.xlsx）")
         parser.add_argument("--org", required=True, help="单位编码，例如 D-HAIDIAN")
         parser.add_argument("--reveal", action="store_true", help="导出完整的身份证号、手机号和银行账号（记入审计日志）")
+        parser.add_argument("--reason", default="", help="导出完整信息的原因（--reveal 时必填，记入审计日志）")
         parser.add_argument("--status", choices=MemberStatus.values, help="只导出该会籍状态的会员")
 
-    def handle(self, *args, output, org, reveal, status, **options):
+    def handle(self, *args, output, org, reveal, reason, status, **options):
+        if reveal:
+            try:
+                reason = reveal_reason(reason)
+            except ValidationError as exc:
+                raise CommandError("--reveal 需要 --reason：请填写导出完整信息的原因。") from exc
         with scopes_disabled():
             unit = Organization.objects.filter(code=org).first()
         if unit is None:
@@ -53,6 +60,7 @@ class Command(BaseCommand):
                 if os.path.exists(partial):
                     os.unlink(partial)
                 raise
-        record_export(actor=None, organization=unit, reveal=reveal, rows=rows, via="command", filters=filters)
+        record_export(actor=None, organization=unit, reveal=reveal, rows=rows, via="command", filters=filters,
+                      reason=reason)
         kind = "完整信息，已记入审计日志" if reveal else "已脱敏"
         self.stdout.write(self.style.SUCCESS(f"已导出 {rows} 名会员到 {output}（{kind}）。"))

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             ids = list(Member._base_manager.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), BATCH):
                 with transaction.atomic():
-                    rows = list(Member._base_manager.select_for_update().filter(pk__in=ids[start:start + BATCH]))
+                    rows = list(Member._base_manager.select_for_update(of=("self",)).filter(pk__in=ids[start:start + BATCH]))
                     for member in rows:
                         # Reading decrypted with any key; saving encrypts with the newest.
                         member.id_hash = lookup_hash(member.id_number)
