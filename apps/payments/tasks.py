@@ -55,13 +55,13 @@ _last_report: dict[int, float] = {}
 
 
 def _unit_path(batch_id: int) -> str | None:
-    with scopes_disabled():
+    with scopes_disabled():  # the beat sweeper finds a batch's unit to bind its scope
         return PaymentBatch.objects.filter(pk=batch_id).values_list("organization__path", flat=True).first()
 
 
 def _set_job(job_id, **fields) -> None:
     if job_id:
-        with scopes_disabled():
+        with scopes_disabled():  # the worker's bookkeeping on its own job row
             Job.objects.filter(pk=job_id).update(**fields)
 
 
@@ -96,7 +96,7 @@ def report(batch: PaymentBatch) -> dict:
 @shared_task(**TASK_OPTIONS)
 def disburse_batch(*, job_id: str) -> None:
     """The job: split the batch's open items into id ranges, one chunk task each."""
-    with scopes_disabled():
+    with scopes_disabled():  # the task gets only an id: its row says which scope to bind
         job = Job.objects.select_related("organization").get(pk=job_id)
     if job.is_finished:
         return
@@ -208,7 +208,7 @@ def sweep_stuck_items() -> int:
     live worker is harmless: the item protocol pays each reference once."""
     cutoff = timezone.now() - timedelta(seconds=settings.PAYMENTS_STUCK_AFTER_SECONDS)
     requeued = 0
-    with scopes_disabled():
+    with scopes_disabled():  # the beat sweeper looks at every unit's disbursing batches
         batch_ids = list(PaymentBatch.objects.filter(status=BatchStatus.DISBURSING).values_list("pk", flat=True))
     for batch_id in batch_ids:
         path = _unit_path(batch_id)

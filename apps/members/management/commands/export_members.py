@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--status", choices=MemberStatus.values, help="只导出该会籍状态的会员")
 
     def handle(self, *args, output, org, reveal, status, **options):
-        with scopes_disabled():
+        with scopes_disabled():  # a command has no acting user: --org is looked up city-wide
             unit = Organization.objects.filter(code=org).first()
         if unit is None:
             raise CommandError(f"单位编码 {org} 不存在。")
