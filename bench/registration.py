@@ -61,7 +61,7 @@ def build_data() -> tuple[int, list[str]]:
     from apps.accounts.models import RoleAssignment, User
     from apps.competitions.enums import EditionStatus
     from apps.competitions.models import Edition, Group, Series, TeacherAccount
-    from apps.competitions.series import seed_series
+    from apps.competitions.services.series import series_seed
     from apps.core.scoping import scopes_disabled
     from apps.members.enums import EmploymentType
     from apps.members.idgen import make_id_number
@@ -73,7 +73,7 @@ def build_data() -> tuple[int, list[str]]:
         root = organization_create(parent=None, code="BJEU", name="北京市教育工会", kind=OrgKind.MUNICIPAL)
         units = [organization_create(parent=root, code=f"U-B{i:02d}", name=f"基准大学{i:02d}工会",
                                      kind=OrgKind.UNIVERSITY) for i in range(UNITS)]
-        seed_series(Series)
+        series_seed(model=Series)
         now = timezone.now()
         edition = Edition.objects.create(
             series=Series.objects.get(code="qjs"), number=99, year=now.year, name="基准测试青教赛",

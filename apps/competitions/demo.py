@@ -41,7 +41,6 @@ from apps.members.models import Member
 from apps.organizations.enums import OrgKind
 from apps.organizations.models import Organization
 
-from .codes import certificate_code, random_code
 from .enums import (
     AwardKind, EditionStatus, EntryKind, EntryStatus, InvitationStatus, PrizeLevel, StageLevel, Track,
 )
@@ -49,7 +48,8 @@ from .models import (
     Award, Certificate, Criterion, Edition, Entry, Group, JudgeAssignment, PrizeBonus, PrizeRule, Series, Stage,
     TalentPoolEntry, TeacherAccount, TeamMember, UnitQuota,
 )
-from .series import seed_series
+from .services.codes import certificate_code, random_code
+from .services.series import series_seed
 
 SEED = "union-portal-competitions-demo"
 TEACHER_USERNAME, TEACHER_NAME, TEACHER_UNIT = "teacher1", "张晓明", "U-THU"
@@ -206,7 +206,7 @@ class _Codes:
 
     def entry(self, edition) -> str:
         while True:
-            code = f"{edition.series.code.upper()}{edition.number:02d}-{random_code(6)}"
+            code = f"{edition.series.code.upper()}{edition.number:02d}-{random_code(length=6)}"
             if code not in self.entries:
                 self.entries.add(code)
                 return code
@@ -395,7 +395,7 @@ def seed_competitions() -> dict:
     """Create the demo editions that are missing (see the module docstring)."""
     created: list[str] = []
     with scopes_disabled(), transaction.atomic():
-        seed_series(Series)
+        series_seed(model=Series)
         rng = random.Random(SEED)
         people = _People(rng)
         codes = _Codes()

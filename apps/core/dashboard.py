@@ -22,8 +22,8 @@ def dashboard_callback(request, context):
         ("进行中的后台任务", Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).count()),
     ]
     if request.user.has_perm("competitions.view_entry"):
-        from apps.competitions.structure import pending_entries_count
+        from apps.competitions.selectors import entries_pending_count
 
-        context["portal_figures"].append(("待审核参赛报名", pending_entries_count()))
+        context["portal_figures"].append(("待审核参赛报名", entries_pending_count()))
     context["portal_acting"] = acting
     return context

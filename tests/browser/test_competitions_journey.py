@@ -23,9 +23,9 @@ import pytest
 
 from apps.accounts.enums import Role
 from apps.competitions.enums import EditionStatus, EntryStatus, PrizeLevel, SheetStatus
-from apps.competitions.judging import judge_assign
+from apps.competitions.services.judging import judge_assign
 from apps.competitions.models import Certificate, Criterion, Entry, PrizeRule, ScoreSheet
-from apps.competitions.registration import quota_used_up
+from apps.competitions.services.registration import quota_used_up
 from apps.core.scoping import scopes_disabled
 from apps.organizations.enums import OrgKind
 from apps.organizations.models import Organization
@@ -128,7 +128,7 @@ def test_register_approve_judge_publish_and_verify_the_certificate(live_server, 
     other = world["other_entry"]
     with unit.expect_navigation():
         entry_row(unit, other.code).get_by_role("button", name="通过", exact=True).click()
-    assert quota_used_up(1, 1) in body(unit)  # 本单位该组别推荐名额已用完（1/1）
+    assert quota_used_up(used=1, quota=1) in body(unit)  # 本单位该组别推荐名额已用完（1/1）
     assert "本单位该组别推荐名额已用完" in unit.locator(".messages").inner_text()
     assert "已报名，待单位审核" in entry_row(unit, other.code).inner_text()
     with scopes_disabled():

@@ -12,12 +12,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.accounts.enums import Role
-from apps.competitions.codes import entry_code
+from apps.competitions.services.codes import entry_code
 from apps.competitions.enums import EditionStatus, EntryKind, EntryStatus, StageLevel, Track
 from apps.competitions.models import (
     Criterion, Edition, Entry, Group, Series, Stage, TeacherAccount, UnitQuota,
 )
-from apps.competitions.series import seed_series
+from apps.competitions.services.series import series_seed
 from apps.core.scoping import scopes_disabled
 from tests.factories.orgs import make_user
 
@@ -29,7 +29,7 @@ def make_edition(*, series="qjs", number=14, year=2025, status=EditionStatus.OPE
                  capacity=None, **fields) -> Edition:
     """An edition open for registration now (closing in a week), with its groups, stages
     (name, advance_count) and the same criteria on every stage."""
-    seed_series(Series)
+    series_seed(model=Series)
     now = timezone.now()
     fields.setdefault("name", f"第{number}届{dict(Series.objects.values_list('code', 'name'))[series]}")
     fields.setdefault("registration_opens", now - dt.timedelta(days=7))
@@ -72,5 +72,5 @@ def make_entry(group: Group, member, *, status=EntryStatus.APPROVED, **fields) -
         edition = group.edition
         fields.setdefault("course_title", f"{member.name}的课")
         return Entry.objects.create(edition=edition, group=group, organization=member.organization, member=member,
-                                    code=entry_code(edition), status=status,
+                                    code=entry_code(edition=edition), status=status,
                                     current_stage=edition.stages.order_by("order").first(), **fields)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.competitions.codes import certificate_code
+from apps.competitions.services.codes import certificate_code
 from apps.competitions.enums import AwardKind, EditionStatus, InvitationStatus, PrizeLevel
 from apps.competitions.models import Award, Certificate, PrizeBonus, TalentPoolEntry, TeamMember
 from apps.core.scoping import scopes_disabled

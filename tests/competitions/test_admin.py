@@ -230,9 +230,9 @@ def _management(prefix: str, total: int = 0) -> dict:
 
 def test_municipal_admin_adds_an_edition_with_groups_and_stages(users, tree):
     from apps.competitions.models import Series
-    from apps.competitions.series import seed_series
+    from apps.competitions.services.series import series_seed
 
-    seed_series(Series)
+    series_seed(model=Series)
     data = {"series": Series.objects.get(code="jjb").pk, "number": 5, "year": 2026, "name": "第五届京教杯",
             "registration_opens_0": "2026-03-01", "registration_opens_1": "08:00:00",
             "registration_closes_0": "2026-04-01", "registration_closes_1": "08:00:00",

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.competitions.bonuses import ALREADY, NOT_PUBLISHED, bonus_batch_create, bonus_preview
+from apps.competitions.services.bonuses import ALREADY, NOT_PUBLISHED, bonus_batch_create, bonus_preview
 from apps.competitions.enums import AwardKind, EditionStatus, EntryKind, PrizeLevel
 from apps.competitions.models import Edition, Group
 from apps.core.models import AuditLog
@@ -48,7 +48,7 @@ def results(tree):
 
 
 def test_bonus_preview_counts_and_sums(results):
-    preview = bonus_preview(results["edition"])
+    preview = bonus_preview(edition=results["edition"])
     rows = {(r["kind"], r["level"]): (r["count"], r["sum"]) for r in preview["rows"]}
     assert rows == {
         ("prize", "first"): (1, Decimal("5000.00")),
@@ -87,13 +87,13 @@ def test_bonus_batch_create_builds_one_batch(results, tree, users):
         bonus_batch_create(edition=edition, actor=users["municipal"])
     assert ALREADY in err.value.messages[0]
     assert PaymentBatch._base_manager.count() == 1
-    assert bonus_preview(Edition.objects.get(pk=edition.pk))["already_generated"] is True
+    assert bonus_preview(edition=Edition.objects.get(pk=edition.pk))["already_generated"] is True
 
 
 def test_bonus_skips_members_no_longer_active(results, tree, users):
     with scopes_disabled():
         member_change_status(member=results["b"], to_status="retired", actor=users["municipal"], reason="退休")
-    preview = bonus_preview(results["edition"])
+    preview = bonus_preview(edition=results["edition"])
     assert "乙老师" not in {p["name"] for p in preview["persons"]}
     assert any("乙老师" in s["reason"] for s in preview["skipped"])
 

@@ -12,7 +12,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from apps.accounts.enums import Role
-from apps.competitions.certificates import certificate_font_path, certificate_pdf
+from apps.competitions.services.certificates import certificate_font_path, certificate_pdf
 from apps.competitions.enums import AwardKind
 from tests.competitions.factories import make_entry, make_teacher
 from tests.competitions.results_factories import certificate_of, make_award, published_edition
@@ -41,7 +41,7 @@ def _fonts(reader: PdfReader) -> list:
 @pytest.mark.cjkfont
 def test_certificate_pdf_is_a4_landscape_chinese_with_the_font_embedded(result):
     cert = result["certificate"]
-    data = certificate_pdf(cert)
+    data = certificate_pdf(certificate=cert)
     assert data.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
@@ -64,7 +64,7 @@ def test_certificate_pdf_is_a4_landscape_chinese_with_the_font_embedded(result):
 @pytest.mark.cjkfont
 def test_certificate_pdf_qr_code_holds_the_verification_url(result):
     cert = result["certificate"]
-    data = certificate_pdf(cert, verify_url=f"https://portal.example.org/competitions/verify/{cert.code}/")
+    data = certificate_pdf(certificate=cert, verify_url=f"https://portal.example.org/competitions/verify/{cert.code}/")
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert f"https://portal.example.org/competitions/verify/{cert.code}/" in text
     # The QR code is drawn as many filled squares (vector modules), not an image.
@@ -75,7 +75,7 @@ def test_certificate_pdf_qr_code_holds_the_verification_url(result):
 def test_certificate_font_setting_fails_clearly(settings, tmp_path, result):
     settings.CERTIFICATE_FONT = str(tmp_path / "missing.ttf")
     with pytest.raises(ImproperlyConfigured, match="fonts-wqy-zenhei"):
-        certificate_pdf(result["certificate"])
+        certificate_pdf(certificate=result["certificate"])
     bogus = tmp_path / "bogus.ttf"
     bogus.write_bytes(b"not a font at all" * 10)
     settings.CERTIFICATE_FONT = str(bogus)

@@ -6,12 +6,12 @@ import pytest
 
 from apps.accounts.demo import seed_users
 from apps.competitions.demo import seed_competitions
-from apps.competitions.eligibility import eligible_groups
+from apps.competitions.services.eligibility import groups_eligible
 from apps.competitions.enums import EditionStatus
 from apps.competitions.models import (
     Award, Certificate, Edition, Entry, JudgeAssignment, TalentPoolEntry, TeacherAccount, TeamMember, UnitQuota,
 )
-from apps.competitions.yearbook import yearbook_rows, yearbook_totals
+from apps.competitions.services.yearbook import yearbook_rows, yearbook_totals
 from apps.core.scoping import scopes_disabled
 from apps.members.demo import seed_members
 from apps.members.models import Member
@@ -36,7 +36,7 @@ def demo(db):
 
 
 def test_seed_competitions_reproduces_the_2025_report(demo):
-    totals = yearbook_totals(2025)
+    totals = yearbook_totals(year=2025)
     assert totals["individual_prizes"] == 300
     assert (totals["teams"], totals["team_people"]) == (68, 204)
     assert totals["supervisors"] == 179
@@ -85,6 +85,6 @@ def test_seed_competitions_prepares_the_demo_journey(demo):
         # 京教杯 is for primary and secondary teachers (district unions); 青教赛 for universities
         assert {u.kind for u in jjb.participating_units.all()} == {"district"}
         assert {u.kind for u in edition.participating_units.all()} == {"university"}
-        assert {g.edition.series.code for g in eligible_groups(account.member)} == {"qjs"}
+        assert {g.edition.series.code for g in groups_eligible(member=account.member)} == {"qjs"}
         assert [g.name for g in jjb.groups.all()] == ["中学英语", "中学语文", "小学语文"]
         assert [s.name for s in jjb.stages.all()] == ["区级初赛", "市级复赛", "市级决赛"]

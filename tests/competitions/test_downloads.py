@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.competitions.enums import EntryStatus
 from apps.competitions.models import JudgeAssignment
-from apps.competitions.registration import entry_register
+from apps.competitions.services.registration import entry_register
 from apps.core.scoping import scopes_disabled
 from tests.competitions.factories import make_edition, make_judge, make_teacher
 from tests.conftest import login

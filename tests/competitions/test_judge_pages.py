@@ -64,7 +64,7 @@ def test_tsinghua_judge_never_sees_tsinghua_entries_on_any_page(jw):
 
 
 def test_declared_conflict_hides_the_entry_from_the_pages(jw, tree, users):
-    from apps.competitions.judging import conflict_declare
+    from apps.competitions.services.judging import conflict_declare
 
     conflict_declare(judge=jw.judge_pku, organization=tree.chaoyang, reason="亲属", actor=users["municipal"])
     client = login(jw.judge_pku)

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.competitions.conflicts import entries_for_judge, has_conflict, judge_may_see
+from apps.competitions.selectors import entries_for_judge, judge_has_conflict, judge_may_see
 from apps.competitions.enums import EditionStatus, EntryStatus, SheetStatus
-from apps.competitions.judging import conflict_declare, judge_assign, sheet_save, sheet_submit
+from apps.competitions.services.judging import conflict_declare, judge_assign, sheet_save, sheet_submit
 from apps.competitions.models import Edition, Entry, JudgeAssignment, Score, ScoreSheet
 from apps.core.models import AuditLog
 from apps.core.scoping import scopes_disabled
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def visible(judge, stage=None) -> set[int]:
     with scopes_disabled():
-        return set(entries_for_judge(judge, stage=stage).values_list("pk", flat=True))
+        return set(entries_for_judge(judge=judge, stage=stage).values_list("pk", flat=True))
 
 
 def test_judge_assign_records_the_judges_unit_and_is_audited_once(jw, users, tree):
@@ -53,8 +53,8 @@ def test_pku_judge_sees_and_scores_tsinghua_entries_but_not_pku(jw):
     assert visible(jw.judge_pku) == {jw.thu_entry.pk, jw.thu_branch_entry.pk, jw.cy_entry.pk}
     sheet = submit(jw.judge_pku, jw.thu_entry, jw.stage, 18, 70, 5)
     assert sheet.status == SheetStatus.SUBMITTED and sheet.total == Decimal("93.00")
-    assert judge_may_see(jw.judge_pku, jw.thu_entry) is True
-    assert judge_may_see(jw.judge_pku, jw.pku_entry) is False
+    assert judge_may_see(judge=jw.judge_pku, entry=jw.thu_entry) is True
+    assert judge_may_see(judge=jw.judge_pku, entry=jw.pku_entry) is False
     with pytest.raises(Entry.DoesNotExist):
         sheet_save(judge=jw.judge_pku, entry=jw.pku_entry, stage=jw.stage, scores=values(jw.stage, 1, 1, 1),
                    actor=jw.judge_pku)
@@ -65,7 +65,7 @@ def test_tsinghua_branch_judge_never_sees_any_tsinghua_entry(jw, tree):
     branch's is theirs, on any path."""
     assert visible(jw.judge_thu) == {jw.pku_entry.pk, jw.cy_entry.pk}
     assert visible(jw.judge_thu, jw.stage) == {jw.pku_entry.pk, jw.cy_entry.pk}
-    assert has_conflict(jw.judge_thu, tree.tsinghua) and has_conflict(jw.judge_thu, tree.tsinghua_group)
+    assert judge_has_conflict(judge=jw.judge_thu, organization=tree.tsinghua) and judge_has_conflict(judge=jw.judge_thu, organization=tree.tsinghua_group)
     for entry in (jw.thu_entry, jw.thu_branch_entry):
         with pytest.raises(Entry.DoesNotExist):
             sheet_save(judge=jw.judge_thu, entry=entry, stage=jw.stage, scores={}, actor=jw.judge_thu)
@@ -181,7 +181,7 @@ def test_published_edition_refuses_scoring(jw):
 
 
 def test_a_judge_with_another_role_cannot_be_given_conflicts_through_it(jw, tree, users):
-    """conflicted_paths covers every judge role of the user: a second judge role at 朝阳
+    """judge_conflicted_paths covers every judge role of the user: a second judge role at 朝阳
     hides 朝阳's entry too."""
     make_user("t_judge_pku", tree.chaoyang, role="judge")
     assert visible(jw.judge_pku) == {jw.thu_entry.pk, jw.thu_branch_entry.pk}

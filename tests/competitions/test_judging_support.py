@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from apps.competitions.enums import EditionStatus
-from apps.competitions.judging import judge_assign, sheet_submit
+from apps.competitions.services.judging import judge_assign, sheet_submit
 from apps.competitions.models import Criterion, Edition, Entry, Group, Stage
 from apps.core.scoping import scopes_disabled
 from apps.organizations.enums import OrgKind

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.competitions.enums import EditionStatus
-from apps.competitions.judging import sheet_submit
+from apps.competitions.services.judging import sheet_submit
 from apps.competitions.models import Criterion, criteria_for
-from apps.competitions.scoring import stage_ranking
-from apps.competitions.structure import edition_copy
+from apps.competitions.services.scoring import stage_ranking
+from apps.competitions.services.structure import edition_copy
 from tests.competitions.factories import make_edition, make_entry
 from tests.competitions.test_judging_support import first_stage, panel
 from tests.conftest import login
@@ -53,7 +53,7 @@ def test_a_paper_is_scored_on_the_paper_criteria_only(world):
     assert sheet.total == Decimal("88")
     sheet_submit(judge=judge, entry=entries[1], stage=stage, actor=judge,
                  scores={own[0].pk: 20, own[1].pk: 35, own[2].pk: 30})
-    ranked = stage_ranking(stage)[paper.pk]
+    ranked = stage_ranking(stage=stage)[paper.pk]
     assert [r.entry.pk for r in ranked] == [entries[0].pk, entries[1].pk]
     assert ranked[0].criteria == [Decimal("25"), Decimal("35"), Decimal("28")]
 

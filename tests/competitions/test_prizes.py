@@ -10,7 +10,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
 from apps.competitions.models import Award, PrizeRule, StageResult
-from apps.competitions.prizes import band_sizes, prize_preview
+from apps.competitions.services.prizes import prize_band_sizes, prize_preview
 from apps.core.scoping import scopes_disabled
 from tests.competitions.test_judging_support import pw  # noqa: F401
 
@@ -31,7 +31,7 @@ def rule(level, *, ratio=None, count=None) -> PrizeRule:
     ({"first": rule("first", ratio="0.5")}, 0, {"first": 0, "second": 0, "third": 0}),
 ])
 def test_band_sizes_ratio_rounds_down_and_count_is_capped(rules, ranked, expected):
-    assert band_sizes(rules, ranked) == expected
+    assert prize_band_sizes(rules=rules, ranked=ranked) == expected
 
 
 def _group(preview, code):
@@ -39,7 +39,7 @@ def _group(preview, code):
 
 
 def test_preview_ranks_and_cuts_the_bands_in_order(pw):
-    preview = prize_preview(pw.edition)
+    preview = prize_preview(edition=pw.edition)
     science = _group(preview, "science")
     assert [(r["name"], r["rank"], r["level"]) for r in science["rows"]] == [
         ("理一", 1, "first"), ("理二", 2, "second"), ("理三", 3, "second"), ("理四", 4, "second"),
@@ -53,7 +53,7 @@ def test_preview_ranks_and_cuts_the_bands_in_order(pw):
 
 
 def test_paper_track_is_its_own_group_with_paper_prizes(pw):
-    paper = _group(prize_preview(pw.edition), "paper")
+    paper = _group(prize_preview(edition=pw.edition), "paper")
     assert paper["paper"] is True and paper["track"] == "paper"
     assert [(r["name"], r["award_name"]) for r in paper["rows"]] == [
         ("论一", "论文一等奖"), ("论二", "论文二等奖"), ("论三", "论文二等奖"), ("论四", "论文二等奖")]
@@ -61,20 +61,20 @@ def test_paper_track_is_its_own_group_with_paper_prizes(pw):
 
 
 def test_single_item_award_goes_to_the_best_criterion_mean_ties_by_tie_break(pw):
-    science = _group(prize_preview(pw.edition), "science")
+    science = _group(prize_preview(edition=pw.edition), "science")
     singles = [a for a in science["awards"] if a["kind"] == "single"]
     assert [(a["award_name"], a["name"], a["rank"]) for a in singles] == [("最佳教学设计奖", "理五", 5)]
 
 
 def test_supervisor_awards_follow_the_editions_levels(pw):
-    science = _group(prize_preview(pw.edition), "science")
+    science = _group(prize_preview(edition=pw.edition), "science")
     supervisors = [a for a in science["awards"] if a["kind"] == "supervisor"]
     assert [(a["name"], a["entrant"], a["level"], a["award_name"]) for a in supervisors] == [
         ("王导师", "理一", "first", "优秀指导教师奖"), ("李导师", "理三", "second", "优秀指导教师奖")]
 
 
 def test_organisation_awards_and_totals(pw):
-    preview = prize_preview(pw.edition)
+    preview = prize_preview(edition=pw.edition)
     organisation = [a for a in preview["awards"] if a["kind"] == "organisation"]
     assert [(a["name"], a["award_name"], a["entry_id"]) for a in organisation] == [
         ("清华大学工会", "优秀组织奖", None), ("北京大学工会", "优秀组织奖", None)]
@@ -89,7 +89,7 @@ def test_organisation_awards_and_totals(pw):
 
 
 def test_preview_writes_nothing(pw):
-    prize_preview(pw.edition)
+    prize_preview(edition=pw.edition)
     with scopes_disabled():
         assert StageResult.objects.count() == 0 and Award.objects.count() == 0
 
@@ -97,5 +97,5 @@ def test_preview_writes_nothing(pw):
 def test_preview_warns_about_a_group_without_rules_or_results(pw):
     PrizeRule.objects.filter(group=pw.paper).delete()
     pw.edition.groups.create(name="医科", code="medicine", order=9)
-    warnings = prize_preview(pw.edition)["warnings"]
+    warnings = prize_preview(edition=pw.edition)["warnings"]
     assert "“教学论文”未设置奖项比例或名额。" in warnings and "“医科”尚无决赛成绩。" in warnings

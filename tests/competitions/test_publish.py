@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.competitions import prizes
-from apps.competitions.codes import ALPHABET
+from apps.competitions.services import structure
+from apps.competitions.services.codes import ALPHABET
 from apps.competitions.enums import EditionStatus, EntryKind, InvitationStatus
 from apps.competitions.models import (
     Award, Certificate, Edition, PrizeRule, StageResult, TalentPoolEntry, TeamMember,
 )
-from apps.competitions.prizes import edition_publish
+from apps.competitions.services.prizes import edition_publish
 from apps.core.models import AuditLog
 from apps.core.scoping import scopes_disabled
 from tests.competitions.factories import make_edition, make_entry
@@ -80,13 +80,13 @@ def test_a_failure_leaves_nothing_half_written(pw, users, monkeypatch):
             raise RuntimeError("audit store down")
         return original(**kwargs)
 
-    original = prizes.audit_record
-    monkeypatch.setattr(prizes, "audit_record", broken)
+    original = structure.audit_record  # the edition's status writer audits the publication
+    monkeypatch.setattr(structure, "audit_record", broken)
     with pytest.raises(RuntimeError):
         edition_publish(edition=pw.edition, actor=users["municipal"])
     assert counts() == (0, 0, 0, 0)
     assert Edition.objects.get(pk=pw.edition.pk).status == EditionStatus.JUDGING
-    monkeypatch.setattr(prizes, "audit_record", original)
+    monkeypatch.setattr(structure, "audit_record", original)
     edition_publish(edition=pw.edition, actor=users["municipal"])  # and it can then be published
     assert counts()[0] == 15
 

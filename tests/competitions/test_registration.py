@@ -11,18 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from apps.competitions import registration as reg
-from apps.competitions.eligibility import check_eligible, eligible_groups
+from apps.competitions.services import registration as reg
+from apps.competitions.selectors import quota_usage
+from apps.competitions.services.eligibility import groups_eligible, member_check_eligible
 from apps.competitions.enums import EditionStatus, EntryStatus
 from apps.competitions.models import Entry, Group
-from apps.competitions.registration import (
+from apps.competitions.services.registration import (
     GroupFull,
     entry_approve,
     entry_register,
     entry_reject,
     entry_update,
     entry_withdraw,
-    unit_quota_usage,
 )
 from apps.core.models import AuditLog
 from apps.core.scoping import scope, scopes_disabled
@@ -72,7 +72,7 @@ def test_eligible_groups_lists_open_groups_of_an_eligible_member(tree):
     edition = simple_edition(groups=(("文科", "arts"), ("理科", "science")))
     simple_edition(number=13, year=2024, status=EditionStatus.PUBLISHED)  # not open
     member = make_member(tree.tsinghua)
-    groups = eligible_groups(member)
+    groups = groups_eligible(member=member)
     assert [g.code for g in groups] == ["arts", "science"]
     assert all(g.edition_id == edition.pk for g in groups)
 
@@ -83,10 +83,10 @@ def test_age_over_the_limit_on_the_cutoff_is_refused(tree):
     old = make_member(tree.tsinghua, name="老教师", id_number=new_id_number(birth=dt.date(1984, 12, 30)))
     young = make_member(tree.tsinghua, name="新教师", id_number=new_id_number(birth=dt.date(1985, 1, 1)))
     with pytest.raises(ValidationError) as exc:
-        check_eligible(old, group)
+        member_check_eligible(member=old, group=group)
     assert messages_of(exc) == ["年龄超过本届比赛上限（40 周岁，按 2025-12-31 计算）。"]
-    check_eligible(young, group)  # exactly 40 on the cut-off: allowed
-    assert eligible_groups(old) == [] and [g.pk for g in eligible_groups(young)] == [group.pk]
+    member_check_eligible(member=young, group=group)  # exactly 40 on the cut-off: allowed
+    assert groups_eligible(member=old) == [] and [g.pk for g in groups_eligible(member=young)] == [group.pk]
 
 
 def test_participating_units_include_their_subtree(tree):
@@ -99,11 +99,11 @@ def test_participating_units_include_their_subtree(tree):
         return Group.objects.get(edition=edition)  # a fresh look-up (unit paths are cached per edition object)
 
     with pytest.raises(ValidationError) as exc:
-        check_eligible(member, group_with([tree.haidian]))
+        member_check_eligible(member=member, group=group_with([tree.haidian]))
     assert messages_of(exc) == ["所在单位不在参赛范围内。"]
-    check_eligible(member, group_with([tree.root]))  # a parent unit includes everything below it
-    check_eligible(member, group_with([tree.tsinghua]))
-    check_eligible(member, group_with([]))  # none chosen: every unit
+    member_check_eligible(member=member, group=group_with([tree.root]))  # a parent unit includes everything below it
+    member_check_eligible(member=member, group=group_with([tree.tsinghua]))
+    member_check_eligible(member=member, group=group_with([]))  # none chosen: every unit
 
 
 def test_closed_or_not_yet_open_registration_is_refused(tree):
@@ -113,10 +113,10 @@ def test_closed_or_not_yet_open_registration_is_refused(tree):
                            registration_closes=now + dt.timedelta(days=9))
     member = make_member(tree.tsinghua)
     with pytest.raises(ValidationError) as exc:
-        check_eligible(member, closed.groups.get())
+        member_check_eligible(member=member, group=closed.groups.get())
     assert messages_of(exc) == ["报名已截止。"]
     with pytest.raises(ValidationError) as exc:
-        check_eligible(member, later.groups.get())
+        member_check_eligible(member=member, group=later.groups.get())
     assert messages_of(exc) == ["本届比赛尚未开始报名。"]
 
 
@@ -126,7 +126,7 @@ def test_an_inactive_member_is_not_eligible(tree):
     with scope(paths=[tree.tsinghua.path]):
         member = member_change_status(member=member, to_status="retired")
     with pytest.raises(ValidationError) as exc:
-        check_eligible(member, group)
+        member_check_eligible(member=member, group=group)
     assert "会籍状态" in messages_of(exc)[0]
 
 
@@ -216,7 +216,7 @@ def test_withdraw_frees_the_place_and_registering_again_reactivates_the_entry(tr
         entry_register(user=second, group=arts, course_title="题目")
     with pytest.raises(ValidationError) as exc:
         entry_register(user=first, group=science, course_title="题目")
-    assert messages_of(exc) == [reg.other_group("文科")]
+    assert messages_of(exc) == [reg.other_group(name="文科")]
     entry_withdraw(entry=entry, user=first)
     entry_register(user=second, group=arts, course_title="题目")
     again, created = entry_register(user=first, group=science, course_title="新题目")
@@ -285,7 +285,7 @@ def test_approval_stays_within_the_unit_quota_and_is_idempotent(tree, users):
     with scope(paths=[tree.tsinghua.path]):
         entry_approve(entry=made[0], actor=users["tsinghua"])
         entry_approve(entry=made[0], actor=users["tsinghua"])  # twice: counted once
-        assert unit_quota_usage(group, tree.tsinghua) == {"quota": 2, "used": 1, "left": 1}
+        assert quota_usage(group=group, organization=tree.tsinghua) == {"quota": 2, "used": 1, "left": 1}
         entry_approve(entry=made[1], actor=users["tsinghua"])
         with pytest.raises(ValidationError) as exc:
             entry_approve(entry=made[2], actor=users["tsinghua"])
@@ -303,7 +303,7 @@ def test_no_quota_row_means_no_places(tree, users):
     with scope(paths=[tree.tsinghua.path]), pytest.raises(ValidationError) as exc:
         entry_approve(entry=entry, actor=users["tsinghua"])
     assert messages_of(exc) == ["本单位该组别推荐名额已用完（0/0）"]
-    assert unit_quota_usage(group, tree.tsinghua) == {"quota": 0, "used": 0, "left": 0}
+    assert quota_usage(group=group, organization=tree.tsinghua) == {"quota": 0, "used": 0, "left": 0}
 
 
 def test_reject_needs_a_reason_and_frees_an_approved_place(tree, users):
@@ -320,7 +320,7 @@ def test_reject_needs_a_reason_and_frees_an_approved_place(tree, users):
         entry_approve(entry=second, actor=users["tsinghua"])
     rejected = entries(pk=first.pk)[0]
     assert (rejected.status, rejected.decision_reason) == ("rejected", "材料不全")
-    assert unit_quota_usage(group, tree.tsinghua)["used"] == 1
+    assert quota_usage(group=group, organization=tree.tsinghua)["used"] == 1
 
 
 def test_another_units_entry_cannot_be_decided(tree, users):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.test import Client
 
-from apps.competitions import registration as reg
+from apps.competitions.services import registration as reg
 from apps.competitions.enums import EntryStatus
 from apps.competitions.models import LIVE_ENTRY, Entry
 from apps.core.scoping import scope, scopes_disabled

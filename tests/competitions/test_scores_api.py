@@ -80,7 +80,7 @@ def test_tsinghua_judge_gets_404_for_tsinghua_entries_and_never_lists_them(jw):
 
 
 def test_declared_conflict_hides_an_existing_sheet(jw, tree, users):
-    from apps.competitions.judging import conflict_declare
+    from apps.competitions.services.judging import conflict_declare
 
     sheet = submit(jw.judge_pku, jw.cy_entry, jw.stage, 10, 60, 5)
     client = login(jw.judge_pku)

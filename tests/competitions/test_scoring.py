@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.competitions.conflicts import entries_for_judge
+from apps.competitions.selectors import entries_for_judge
 from apps.competitions.enums import EditionStatus
-from apps.competitions.judging import conflict_declare
+from apps.competitions.services.judging import conflict_declare
 from apps.competitions.models import Edition, Entry, Stage, StageResult
-from apps.competitions.scoring import stage_advance, stage_aggregate, stage_ranking
+from apps.competitions.services.scoring import stage_advance, stage_aggregate, stage_ranking
 from apps.core.models import AuditLog
 from apps.core.scoping import scopes_disabled
 from tests.competitions.factories import make_edition, make_entry
@@ -116,13 +116,13 @@ def test_draft_sheets_and_sheets_of_a_later_conflict_do_not_count(tree, users):
     j1, j2, j3 = panel(tree, users, stage, group, 3)
     submit(j1, entry, stage, *SPLIT[90])
     submit(j2, entry, stage, *SPLIT[70])
-    from apps.competitions.judging import sheet_save
+    from apps.competitions.services.judging import sheet_save
     from tests.competitions.test_judging_support import values
 
     sheet_save(judge=j3, entry=entry, stage=stage, scores=values(stage, 20, 75, 5), actor=j3)  # a draft
-    assert stage_ranking(stage)[group.pk][0].score == Decimal("80.000")
+    assert stage_ranking(stage=stage)[group.pk][0].score == Decimal("80.000")
     conflict_declare(judge=j2, organization=tree.chaoyang, reason="配偶在该单位", actor=users["municipal"])
-    ranked = stage_ranking(stage)[group.pk][0]
+    ranked = stage_ranking(stage=stage)[group.pk][0]
     assert (ranked.score, ranked.judges) == (Decimal("90.000"), 1)
 
 
@@ -167,9 +167,9 @@ def test_advancement_moves_the_top_n_to_the_next_stage(tree, users, jjb):
     # a semi-final judge sees only the advanced entries; the prelim judge still sees all five
     (semi_judge,) = panel(tree, users, semi, group, 1)
     with scopes_disabled():
-        assert set(entries_for_judge(semi_judge, stage=semi).values_list("pk", flat=True)) == {
+        assert set(entries_for_judge(judge=semi_judge, stage=semi).values_list("pk", flat=True)) == {
             entries[1].pk, entries[3].pk, entries[4].pk}
-        assert entries_for_judge(judge, stage=prelim).count() == 5
+        assert entries_for_judge(judge=judge, stage=prelim).count() == 5
     # idempotent: a second click changes nothing, and the advanced group is not recomputed
     logs = AuditLog._base_manager.filter(action="stage.advance").count()
     again = stage_advance(stage=prelim, actor=users["municipal"])

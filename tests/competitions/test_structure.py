@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.competitions import structure
+from apps.competitions.selectors import quota_summary
+from apps.competitions.services import structure
 from apps.competitions.enums import EditionStatus, EntryStatus
 from apps.competitions.models import Edition, Group, PrizeRule, UnitQuota
 from apps.core.models import AuditLog
@@ -81,9 +82,9 @@ def test_edition_save_checks_dates_and_keeps_status(users):
 
 def test_new_edition_starts_in_preparation(users):
     from apps.competitions.models import Series
-    from apps.competitions.series import seed_series
+    from apps.competitions.services.series import series_seed
 
-    seed_series(Series)
+    series_seed(model=Series)
     now = timezone.now()
     edition = structure.edition_save(edition=Edition(
         series=Series.objects.get(code="jjb"), number=5, year=2026, name="第五届京教杯", status=EditionStatus.OPEN,
@@ -149,11 +150,11 @@ def test_quota_never_below_the_entries_already_approved(tree, users):
     for i in range(2):
         make_entry(group, make_member(tree.tsinghua, name=f"教师{i}"))
     make_entry(group, make_member(tree.tsinghua, name="待审"), status=EntryStatus.SUBMITTED)
-    assert structure.quota_summary(group=group, organization=tree.tsinghua) == {"quota": 3, "used": 2, "left": 1}
+    assert quota_summary(group=group, organization=tree.tsinghua) == {"quota": 3, "used": 2, "left": 1}
     with scope(paths=[tree.root.path]), pytest.raises(ValidationError) as exc:
         structure.quota_set(group=group, organization=tree.tsinghua, quota=1, actor=users["municipal"])
     assert exc.value.message_dict == {"quota": ["该单位在本组已审核通过 2 人，名额不能少于 2。"]}
-    assert structure.quota_summary(group=group, organization=tree.haidian) is None
+    assert quota_summary(group=group, organization=tree.haidian) is None
 
 
 def test_edition_copy_takes_the_structure_not_the_entries(tree, users):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.competitions import teams
+from apps.competitions.services import teams
 from apps.competitions.enums import EntryKind, EntryStatus, InvitationStatus
-from apps.competitions.registration import entry_approve, entry_register
-from apps.competitions.teams import invitations_for, team_invite, team_respond
+from apps.competitions.services.registration import entry_approve, entry_register
+from apps.competitions.selectors import invitations_for
+from apps.competitions.services.teams import team_invite, team_respond
 from apps.core.models import AuditLog
 from apps.core.scoping import scope, scopes_disabled
 from tests.competitions.factories import make_edition, make_quota, make_teacher
@@ -44,10 +45,10 @@ def test_captain_invites_two_colleagues_who_accept_and_the_team_is_approved(tree
     with scope(paths=[tree.tsinghua.path]), pytest.raises(ValidationError) as exc:
         entry_approve(entry=entry, actor=users["tsinghua"])
     assert "团队成员尚未全部确认（已确认 0/2 人）" in exc.value.messages[0]
-    [invitation] = invitations_for(u1)
+    [invitation] = invitations_for(member=u1.teacher.member)
     team_respond(invitation=invitation, user=u1, accept=True)
     team_respond(invitation=invitation, user=u1, accept=True)  # answering twice changes nothing
-    team_respond(invitation=invitations_for(u2)[0], user=u2, accept=True)
+    team_respond(invitation=invitations_for(member=u2.teacher.member)[0], user=u2, accept=True)
     with scope(paths=[tree.tsinghua.path]):
         approved = entry_approve(entry=entry, actor=users["tsinghua"])
     assert approved.status == EntryStatus.APPROVED
@@ -109,4 +110,4 @@ def test_only_the_captain_invites_and_only_the_invitee_answers(tree):
     invitation = team_invite(entry=entry, user=captain, id_number=mate.id_number, name="队员")
     with pytest.raises(PermissionDenied):
         team_respond(invitation=invitation, user=other, accept=True)
-    assert invitations_for(other) == []
+    assert invitations_for(member=other.teacher.member) == []

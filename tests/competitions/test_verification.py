@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from apps.competitions.enums import AwardKind
-from apps.competitions.views_public import VERIFY_MISSES
+from apps.competitions.views.public import VERIFY_MISSES
 from tests.competitions.factories import make_entry
 from tests.competitions.results_factories import certificate_of, make_award, published_edition
 from tests.factories.members import make_member

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from apps.competitions.enums import AwardKind, EntryKind, EntryStatus, PrizeLevel
 from apps.competitions.models import Group
-from apps.competitions.yearbook import YEARBOOK_HEADERS, yearbook_rows, yearbook_totals, yearbook_xlsx
+from apps.competitions.services.yearbook import YEARBOOK_HEADERS, yearbook_rows, yearbook_totals, yearbook_xlsx
 from apps.core.models import AuditLog
 from apps.core.scoping import scopes_disabled
 from tests.competitions.factories import make_entry
@@ -75,9 +75,9 @@ def test_yearbook_rows_per_group_and_edition(two_editions):
             total["organisations"], total["first"]) == (4, 2, 4, 2, 1, 1, 2)
     team = by[(qgs.pk, "党政管理组")]
     assert (team["entries"], team["teams"], team["team_people"], team["individual_prizes"]) == (2, 1, 3, 0)
-    assert yearbook_totals(2025)["team_people"] == 3
-    assert yearbook_totals(2025)["individual_prizes"] == 4
-    assert yearbook_totals(2023)["entries"] == 1
+    assert yearbook_totals(year=2025)["team_people"] == 3
+    assert yearbook_totals(year=2025)["individual_prizes"] == 4
+    assert yearbook_totals(year=2023)["entries"] == 1
 
 
 def test_yearbook_xlsx_reads_back(two_editions):

@@ -23,7 +23,7 @@ def structure_objects(tree, users, member) -> dict:
     award, certificate and talent-pool row (scoped to 朝阳)."""
     from decimal import Decimal
 
-    from apps.competitions.codes import certificate_code
+    from apps.competitions.services.codes import certificate_code
     from apps.competitions.models import (
         Award, Certificate, ConflictDeclaration, Criterion, Edition, Entry, Group, JudgeAssignment, PrizeBonus,
         PrizeRule, ScoreSheet, Series, Stage, StageResult, TalentPoolEntry, UnitQuota,
@@ -510,7 +510,7 @@ def judging_objects(tree, users, member) -> dict:
     from types import SimpleNamespace
 
     from apps.competitions.enums import EditionStatus
-    from apps.competitions.judging import judge_assign, sheet_submit
+    from apps.competitions.services.judging import judge_assign, sheet_submit
     from apps.competitions.models import PrizeRule
     from tests.competitions.factories import make_edition, make_entry, make_judge
 
@@ -829,7 +829,7 @@ def check_bonus_generate(url_for: Callable) -> Callable:
     (the foreign edition is not published: a clear 400, still no batch)."""
 
     def check(w) -> None:
-        from apps.competitions.bonuses import NOT_PUBLISHED
+        from apps.competitions.services.bonuses import NOT_PUBLISHED
         from apps.payments.models import PaymentBatch
 
         url = url_for(w)

@@ -21,7 +21,8 @@ from apps.accounts.permissions import REGISTER_ENTRY, SCORE_ENTRY
 from apps.core.api import ScopedAPIMixin
 from apps.organizations.filters import SubtreeFilter
 
-from .. import structure
+from ..selectors import quotas_with_used
+from ..services import structure
 from ..enums import EditionStatus
 from ..models import Edition, Group, Stage, UnitQuota
 from .serializers_structure import EditionSerializer, EditionStatusSerializer, GroupSerializer, UnitQuotaSerializer
@@ -161,8 +162,8 @@ class UnitQuotaViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return (UnitQuota.objects.select_related("group", "group__edition", "organization")
-                .order_by("group_id", "organization__path"))
+        return quotas_with_used(queryset=UnitQuota.objects.select_related("group", "group__edition", "organization")
+                                .order_by("group_id", "organization__path"))
 
     def _set(self, group, organization, quota):
         return structure.quota_set(group=group, organization=organization, quota=quota, actor=self.request.user)

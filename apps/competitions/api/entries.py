@@ -11,9 +11,10 @@ the new entry, 200 with the existing one for a repeated submit, 409
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,22 +26,13 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import REGISTER_ENTRY, SCORE_ENTRY
 from apps.core.api import ScopedAPIMixin, as_drf_error
-from apps.core.scoping import scopes_disabled
 from apps.organizations.filters import SubtreeFilter
 
-from ..conflicts import entries_for_judge
 from ..enums import EntryStatus, InvitationStatus
-from ..models import Entry, Group
-from ..registration import (
-    GROUP_FULL,
-    GroupFull,
-    entry_approve,
-    entry_register,
-    entry_reject,
-    entry_withdraw,
-    teacher_member_or_none,
-    unit_quota_usage,
-)
+from ..models import Entry, Group, TeamMember
+from ..selectors import entries_for_judge, quota_usage, teacher_member_or_none
+from ..services.registration import GROUP_FULL, GroupFull, entry_approve, entry_register, entry_reject, entry_withdraw
+from ..visibility import entry_visible_fields
 
 VIEW = "competitions.view_entry"
 REVIEW = "competitions.change_entry"
@@ -74,18 +66,25 @@ class TeamMemberSerializer(serializers.Serializer):
 
 
 class EntrySerializer(serializers.ModelSerializer):
+    """An entry as the requesting user may see it: every field that identifies a person or a
+    unit comes from ``visibility.entry_visible_fields`` (empty for a judge of a blind edition,
+    file names neutral)."""
+
     edition = serializers.PrimaryKeyRelatedField(read_only=True)
     group = serializers.PrimaryKeyRelatedField(read_only=True)
     group_name = serializers.CharField(source="group.name", read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organization_name = serializers.SerializerMethodField()
-    member_name = serializers.SerializerMethodField()
-    team_name = serializers.SerializerMethodField()
-    supervisor_name = serializers.SerializerMethodField()
+    organization = serializers.SerializerMethodField(help_text="参赛单位编码（盲评时为空）")
+    organization_name = serializers.SerializerMethodField(help_text="参赛单位（盲评时为空）")
+    member_name = serializers.SerializerMethodField(help_text="参赛人（盲评时为空）")
+    team_name = serializers.SerializerMethodField(help_text="团队名称（盲评时为空）")
+    supervisor_name = serializers.SerializerMethodField(help_text="指导教师（盲评时为空）")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    lesson_plan_name = serializers.SerializerMethodField(help_text="教案文件名（盲评时为“编号-教案.pdf”）")
     lesson_plan_url = serializers.SerializerMethodField()
+    teaching_design_name = serializers.SerializerMethodField(help_text="教学设计文件名（盲评时为“编号-教学设计.pdf”）")
     teaching_design_url = serializers.SerializerMethodField()
     team_members = serializers.SerializerMethodField()
+    decision_reason = serializers.SerializerMethodField(help_text="单位未通过原因（盲评时为空）")
 
     class Meta:
         model = Entry
@@ -95,21 +94,37 @@ class EntrySerializer(serializers.ModelSerializer):
                   "teaching_design_url", "team_members", "decision_reason", "decided_at", "created_at", "updated_at")
         read_only_fields = fields
 
-    def _blind(self, obj) -> bool:
-        """Judges of a blind edition see neither names nor units."""
-        return bool(self.context.get("judge_view")) and obj.edition.blind_judging
+    def _view(self, obj) -> dict:
+        cache = self.__dict__.setdefault("_views", {})
+        if obj.pk not in cache:
+            request = self.context.get("request")
+            viewer = request.user if request is not None else AnonymousUser()  # no viewer: the blind view
+            cache[obj.pk] = entry_visible_fields(entry=obj, viewer=viewer)
+        return cache[obj.pk]
+
+    def get_organization(self, obj) -> str:
+        return self._view(obj)["organization"]
 
     def get_organization_name(self, obj) -> str:
-        return "" if self._blind(obj) else obj.organization.name
+        return self._view(obj)["organization_name"]
 
     def get_member_name(self, obj) -> str:
-        return "" if self._blind(obj) else obj.member.name
+        return self._view(obj)["member_name"]
 
     def get_team_name(self, obj) -> str:
-        return "" if self._blind(obj) else obj.team_name
+        return self._view(obj)["team_name"]
 
     def get_supervisor_name(self, obj) -> str:
-        return "" if self._blind(obj) else obj.supervisor_name
+        return self._view(obj)["supervisor_name"]
+
+    def get_decision_reason(self, obj) -> str:
+        return self._view(obj)["decision_reason"]
+
+    def get_lesson_plan_name(self, obj) -> str:
+        return self._view(obj)["lesson_plan_name"]
+
+    def get_teaching_design_name(self, obj) -> str:
+        return self._view(obj)["teaching_design_name"]
 
     def _url(self, obj, kind):
         if not getattr(obj, kind):
@@ -124,11 +139,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TeamMemberSerializer(many=True))
     def get_team_members(self, obj):
-        if self._blind(obj):
-            return []
-        with scopes_disabled():
-            rows = obj.team_members.select_related("member").order_by("id")
-            return [{"name": t.member.name, "status": t.status} for t in rows]
+        return self._view(obj)["team_members"]
 
 
 class EntryCreateSerializer(serializers.Serializer):
@@ -200,7 +211,7 @@ class EntryViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         if kind == "staff":
             queryset = Entry.objects.all()  # scoped to the acting subtree
         elif kind == "teacher":
-            member = teacher_member_or_none(self.request.user)
+            member = teacher_member_or_none(user=self.request.user)
             if member is None:
                 return Entry._base_manager.none()
             # a teacher's slice is an explicit filter on their own member record
@@ -209,15 +220,11 @@ class EntryViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
                     team_members__member=member,
                     team_members__status__in=(InvitationStatus.INVITED, InvitationStatus.ACCEPTED)).values("pk")))
         elif kind == "judge":
-            queryset = entries_for_judge(self.request.user)
+            queryset = entries_for_judge(judge=self.request.user)
         else:
             return Entry._base_manager.none()
-        return queryset.select_related(*related).order_by("group_id", "created_at", "id")
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["judge_view"] = getattr(self, "request", None) is not None and self._slice() == "judge"
-        return context
+        team = Prefetch("team_members", queryset=TeamMember._base_manager.select_related("member"))  # the entry's own
+        return queryset.select_related(*related).prefetch_related(team).order_by("group_id", "created_at", "id")
 
     def _error(self, exc):
         if isinstance(exc, DjangoPermissionDenied):
@@ -282,7 +289,7 @@ class EntryViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     @action(detail=True, methods=["get"])
     def quota(self, request, pk=None, **kwargs):
         entry = self.get_object()
-        usage = unit_quota_usage(entry.group, entry.organization)
+        usage = quota_usage(group=entry.group, organization=entry.organization)
         return Response({"group": entry.group_id, "organization": entry.organization.code, **usage})
 
 

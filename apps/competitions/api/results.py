@@ -14,10 +14,10 @@ from apps.core.api import ScopedAPIMixin
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
-from ..bonuses import bonus_batch_create, bonus_preview
 from ..enums import AwardKind
 from ..models import Award, Edition
-from ..yearbook import yearbook_response
+from ..services.bonuses import bonus_batch_create, bonus_preview
+from ..services.yearbook import yearbook_response
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -146,7 +146,7 @@ class BonusViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None, **kwargs):
         """Count and sum per kind/level, per person, and the skipped awards (nothing written)."""
-        return Response(BonusPreviewSerializer(bonus_preview(self.get_object())).data)
+        return Response(BonusPreviewSerializer(bonus_preview(edition=self.get_object())).data)
 
     @extend_schema(request=None, responses={201: BonusBatchSerializer})
     @action(detail=True, methods=["post"])

@@ -9,6 +9,8 @@ names or units. The municipal admin (``view_scoresheet``) reads every sheet and 
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,12 +23,13 @@ from apps.accounts.permissions import PUBLISH_EDITION, SCORE_ENTRY
 from apps.core.api import ScopedAPIMixin
 from apps.core.scoping import scopes_disabled
 
-from ..conflicts import entries_for_judge
 from ..enums import SheetStatus
-from ..judging import sheet_save, sheet_submit
-from ..models import Edition, Entry, Group, JudgeAssignment, ScoreSheet, Stage, StageResult, criteria_for
-from ..prizes import edition_publish, prize_preview
-from ..scoring import stage_advance, stage_aggregate
+from ..models import Award, Certificate, Edition, Entry, Group, JudgeAssignment, ScoreSheet, Stage, StageResult
+from ..selectors import criteria_for_pairs, entries_for_judge
+from ..services.judging import sheet_save, sheet_submit
+from ..services.prizes import edition_publish, prize_preview
+from ..services.scoring import stage_advance, stage_aggregate
+from ..visibility import entry_blind_for
 
 VIEW_SHEETS = "competitions.view_scoresheet"
 KEEP_EDITION = "competitions.change_edition"
@@ -45,7 +48,8 @@ class ScoreLineSerializer(serializers.Serializer):
 
 
 def _blind_for(request, sheet) -> bool:
-    return bool(request and request.user.has_perm(SCORE_ENTRY) and sheet.entry.edition.blind_judging)
+    viewer = request.user if request is not None else AnonymousUser()  # no viewer: the blind view
+    return entry_blind_for(edition=sheet.entry.edition, viewer=viewer)
 
 
 class ScoreSheetSerializer(serializers.ModelSerializer):
@@ -77,9 +81,16 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
     @extend_schema_field(ScoreLineSerializer(many=True))
     def get_scores(self, sheet):
         values = {s.criterion_id: s.value for s in sheet.scores.all()}
+        key = (sheet.assignment.stage_id, sheet.assignment.group_id)
+        sheets = self.context.get("_criteria")
+        if sheets is None or key not in sheets:  # every sheet of the response at once, not one read per sheet
+            root = self.root.instance
+            page = list(root) if isinstance(root, (list, tuple, QuerySet)) else [root]
+            pairs = {(s.assignment.stage_id, s.assignment.group_id) for s in page if isinstance(s, ScoreSheet)}
+            sheets = criteria_for_pairs(pairs=pairs | {key})
+            self.context["_criteria"] = sheets
         return ScoreLineSerializer([{"criterion": c.pk, "name": c.name, "weight": c.weight, "value": values.get(c.pk)}
-                                    for c in criteria_for(sheet.assignment.stage, sheet.assignment.group_id)],
-                                   many=True).data
+                                    for c in sheets[key]], many=True).data
 
 
 class ScoreInputSerializer(serializers.Serializer):
@@ -165,7 +176,7 @@ class ScoreSheetViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
             return base.none()
         if self._judge():
             return base.filter(assignment__judge=self.request.user,
-                               entry__in=entries_for_judge(self.request.user).values("pk")).order_by("-updated_at", "id")
+                               entry__in=entries_for_judge(judge=self.request.user).values("pk")).order_by("-updated_at", "id")
         return base.order_by("assignment__stage_id", "entry_id", "id")
 
     def _respond(self, sheet, code=status.HTTP_200_OK):
@@ -242,11 +253,16 @@ class ScoreSheetViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
                     if not value.isdigit():
                         return Response([])
                     assignments = assignments.filter(**{f"{key}_id": int(value)})
-            for a in assignments.order_by("stage_id", "group_id"):
-                entries = list(entries_for_judge(user, stage=a.stage, group=a.group)
-                               .select_related("organization", "member", "group").order_by("code"))
-                sheets = {s.entry_id: s for s in ScoreSheet.objects.filter(assignment=a, entry__in=entries)}
-                blind = a.stage.edition.blind_judging
+            assignments = list(assignments.order_by("stage_id", "group_id"))
+            # every assigned entry (conflicts out) and every sheet in two queries, then per assignment
+            everything = list(entries_for_judge(judge=user).filter(group_id__in={a.group_id for a in assignments})
+                              .select_related("organization", "member", "group", "current_stage").order_by("code"))
+            sheets_of = {(s.assignment_id, s.entry_id): s for s in ScoreSheet.objects.filter(assignment__in=assignments)}
+            for a in assignments:
+                entries = [e for e in everything if e.group_id == a.group_id and e.edition_id == a.stage.edition_id
+                           and e.current_stage is not None and e.current_stage.order >= a.stage.order]
+                sheets = {e.pk: sheets_of[(a.pk, e.pk)] for e in entries if (a.pk, e.pk) in sheets_of}
+                blind = entry_blind_for(edition=a.stage.edition, viewer=user)
                 for e in entries:
                     sheet = sheets.get(e.pk)
                     rows.append({"id": e.pk, "code": e.code, "course_title": e.course_title,
@@ -389,7 +405,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
     def preview(self, request, pk=None, **kwargs):
         """预览获奖名单: the final ranking per group with prize bands and every award (writes nothing)."""
         edition = get_object_or_404(Edition, pk=pk)
-        return Response(PreviewSerializer(prize_preview(edition)).data)
+        return Response(PreviewSerializer(prize_preview(edition=edition)).data)
 
     @extend_schema(request=StageInputSerializer, responses=StageResultSerializer(many=True))
     @action(detail=True, methods=["post"])
@@ -416,12 +432,10 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         second time ("本届结果已发布")."""
         edition = get_object_or_404(Edition, pk=pk)
         edition = edition_publish(edition=edition, actor=request.user)
-        from ..models import Award, Certificate
-
         with scopes_disabled():
             awards = Award.objects.filter(edition=edition).count()
             certificates = Certificate.objects.filter(award__edition=edition).count()
-        totals = prize_preview(edition)["totals"]
+        totals = prize_preview(edition=edition)["totals"]
         return Response(PublishResultSerializer({
             "edition_id": edition.pk, "status": edition.status, "published_at": edition.published_at,
             "awards": awards, "certificates": certificates, "totals": totals}).data)

@@ -5,15 +5,15 @@ the schema's enum names stay unambiguous across apps)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from apps.core.api import ScopedSlugRelatedField
-from apps.core.scoping import scopes_disabled
 from apps.organizations.models import Organization
 
-from .. import structure
-from ..models import LIVE_ENTRY, Criterion, Edition, Entry, Group, Series, Stage, UnitQuota
+from ..models import Criterion, Edition, Group, Series, Stage, UnitQuota
+from ..selectors import group_figures, quota_used
 
 
 def _acting_unit(context):
@@ -23,6 +23,18 @@ def _acting_unit(context):
     if request is None or not request.user.has_perm("competitions.view_unitquota"):
         return None  # teachers and judges: no unit's quota figures
     return acting_organization(request.user)
+
+
+def _response_groups(root, obj) -> list:
+    """The groups a response shows: a page of groups, the groups of a page of editions, or ``obj``."""
+    items = list(root) if isinstance(root, (list, tuple, QuerySet)) else [root]
+    groups = []
+    for item in items:
+        if isinstance(item, Group):
+            groups.append(item)
+        elif isinstance(item, Edition):
+            groups.extend(item.groups.all())
+    return groups if any(g.pk == obj.pk for g in groups) else [obj]
 
 
 class GroupQuotaSummarySerializer(serializers.Serializer):
@@ -71,24 +83,25 @@ class GroupSerializer(serializers.ModelSerializer):
             fields["edition"].read_only = True  # a group stays in its edition
         return fields
 
+    def _figures(self, obj) -> dict:
+        """The figures of every group of the response, read once (three queries) and kept in
+        the serializer context (shared by the nested serializers of an edition list)."""
+        figures = self.context.get("_group_figures")
+        if figures is None or obj.pk not in figures:
+            figures = group_figures(groups=_response_groups(self.root.instance, obj),
+                                    organization=_acting_unit(self.context))
+            self.context["_group_figures"] = figures
+        return figures[obj.pk]
+
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_places_left(self, obj) -> int | None:
-        if obj.capacity is None:
-            return None
-        with scopes_disabled():
-            live = Entry.objects.filter(LIVE_ENTRY, group=obj).count()
-        return max(obj.capacity - live, 0)
+        return self._figures(obj)["places_left"]
 
     @extend_schema_field(GroupQuotaSummarySerializer(allow_null=True))
     def get_my_quota(self, obj) -> dict | None:
-        return structure.quota_summary(group=obj, organization=_acting_unit(self.context))
+        return self._figures(obj)["my_quota"]
 
-    def validate(self, attrs):
-        entry_kind = attrs.get("entry_kind", getattr(self.instance, "entry_kind", "individual"))
-        team_size = attrs.get("team_size", getattr(self.instance, "team_size", 1))
-        if entry_kind == "team" and team_size < 2:
-            raise serializers.ValidationError({"team_size": ["团队参赛的人数应不少于 2 人。"]})
-        return attrs
+    # the team size rule is the group service's (``structure.group_check_fields``), run on save
 
 
 @extend_schema_serializer(component_name="CompetitionEdition")
@@ -166,7 +179,9 @@ class UnitQuotaSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField())
     def get_used(self, obj) -> int:
-        return structure.quota_used(group=obj.group, organization=obj.organization)
+        if getattr(obj, "approved", None) is not None:  # annotated by the list (quotas_with_used)
+            return obj.approved
+        return quota_used(group=obj.group, organization=obj.organization)
 
     @extend_schema_field(serializers.IntegerField())
     def get_left(self, obj) -> int:

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from apps.competitions.series import seed_series
+from apps.competitions.services.series import series_seed
 
 
 def add_series(apps, schema_editor):
-    seed_series(apps.get_model("competitions", "Series"))
+    series_seed(model=apps.get_model("competitions", "Series"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,168 @@
+"""After the contest: certificate PDFs, a teacher's certificates, the public verification
+page, the talent pool export and the yearbook download.
+
+* ``/competitions/certificates/<code>/pdf/``: the certificate's own teacher (their
+  ``TeacherAccount.member``), staff whose scope contains the award's unit, the municipal
+  admin; anyone else gets a 404, exactly like an unknown code.
+* ``/competitions/verify/<code>/``: public, no log-in. Name, edition, group, award and unit —
+  nothing else. Codes are 12 random characters (31¹² possibilities); an address that keeps
+  missing is slowed down (``VERIFY_MISSES`` per ``VERIFY_WINDOW`` seconds → 429).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from apps.accounts.acting import acting_organization
+from apps.accounts.permissions import PUBLISH_EDITION
+from apps.core.audit import audit_record
+from apps.core.net import client_ip
+from apps.core.scoping import in_scope, scopes_disabled
+
+from ..models import Certificate, TeacherAccount
+from ..services.certificates import (
+    certificate_filename, certificate_lines, certificate_pdf, certificate_verification_path,
+)
+from ..services.yearbook import talent_pool_response, yearbook_response
+
+VIEW_CERTIFICATE = "competitions.view_certificate"
+VIEW_TALENT_POOL = "competitions.view_talentpoolentry"
+CODE_RE = re.compile(r"^[A-Z0-9]{4,20}$")
+VERIFY_MISSES = 30
+VERIFY_WINDOW = 600
+
+
+def normalize_code(raw: str | None) -> str:
+    return re.sub(r"[\s\-]+", "", raw or "").upper()
+
+
+def _certificate(code: str) -> Certificate | None:
+    code = normalize_code(code)
+    if not CODE_RE.match(code):
+        return None
+    with scopes_disabled():
+        return (Certificate.objects.select_related("award__edition", "award__group", "award__organization", "member")
+                .filter(code=code).first())
+
+
+def teacher_member_id(user) -> int | None:
+    account = TeacherAccount.objects.filter(user=user).only("member_id").first()
+    return account.member_id if account else None
+
+
+def may_download(user, certificate: Certificate) -> bool:
+    """The certificate's own teacher, or staff (and the municipal admin) whose scope holds
+    the award's unit."""
+    if certificate.member_id and certificate.member_id == teacher_member_id(user):
+        return True
+    return user.has_perm(VIEW_CERTIFICATE) and in_scope(certificate.award.organization.path)
+
+
+@login_required
+@require_GET
+def certificate_download(request, code: str):
+    certificate = _certificate(code)
+    if certificate is None or not may_download(request.user, certificate):
+        raise Http404
+    pdf = certificate_pdf(certificate=certificate, verify_url=request.build_absolute_uri(
+        certificate_verification_path(code=certificate.code)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, certificate_filename(certificate=certificate))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def my_certificates(request):
+    """A teacher's own certificates (those naming their linked member), newest first."""
+    member_id = teacher_member_id(request.user)
+    rows = []
+    if member_id is not None:
+        with scopes_disabled():
+            rows = list(Certificate.objects.filter(member_id=member_id)
+                        .select_related("award__edition", "award__group", "award__organization")
+                        .order_by("-award__edition__year", "-id"))
+    return render(request, "competitions/public/my_certificates.html",
+                  {"linked": member_id is not None, "certificates": rows})
+
+
+def _throttled(request) -> bool:
+    key = f"cert-verify-miss:{client_ip(request) or 'unknown'}"
+    return (cache.get(key) or 0) >= VERIFY_MISSES
+
+
+def _count_miss(request) -> None:
+    key = f"cert-verify-miss:{client_ip(request) or 'unknown'}"
+    if cache.add(key, 1, VERIFY_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, VERIFY_WINDOW)
+
+
+def _public(response):
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def verify_form(request):
+    """The form: a code typed in (or scanned) goes to its verification page."""
+    if "code" in request.GET:
+        code = normalize_code(request.GET.get("code"))
+        if code and CODE_RE.match(code):
+            return redirect("competitions:verify_code", code=code)
+        return _public(render(request, "competitions/public/verify_form.html",
+                              {"error": "请输入证书上印制的 12 位证书编号。", "code": request.GET.get("code", "")[:40]},
+                              status=400))
+    return _public(render(request, "competitions/public/verify_form.html", {}))
+
+
+@require_GET
+def verify_code(request, code: str):
+    """Public: name, edition, group, award and unit of a certificate — nothing else."""
+    if _throttled(request):
+        return _public(render(request, "competitions/public/verify_result.html",
+                              {"throttled": True, "code": ""}, status=429))
+    certificate = _certificate(code)
+    if certificate is None:
+        _count_miss(request)
+        return _public(render(request, "competitions/public/verify_result.html",
+                              {"found": False, "code": normalize_code(code)[:20]}, status=404))
+    lines = certificate_lines(certificate=certificate)
+    return _public(render(request, "competitions/public/verify_result.html", {"found": True, **lines}))
+
+
+@login_required
+@require_GET
+def talent_pool_export(request):
+    """优秀青年教师师资库 of the acting unit's subtree as Excel (IDs masked), audited."""
+    organization = acting_organization(request.user)
+    if organization is None or not request.user.has_perm(VIEW_TALENT_POOL):
+        raise Http404
+    response, count = talent_pool_response(organization=organization)
+    audit_record(actor=request.user, action="talent_pool.export", target=organization,
+                 data={"rows": count, "masked": True})
+    return response
+
+
+@login_required
+@require_GET
+def yearbook_download(request):
+    """历届赛事年鉴统计表 (city-wide statistics): the municipal admin only."""
+    if not request.user.has_perm(PUBLISH_EDITION):
+        raise PermissionDenied("仅市级管理员可下载年鉴统计表。")
+    return yearbook_response()
