@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.competitions.enums import EditionStatus, EntryStatus, InvitationStatus
-from apps.competitions.judging import conflict_declare, judge_assign
+from apps.competitions.services.judging import conflict_declare, judge_assign
 from apps.competitions.models import (
     Award, Certificate, ConflictDeclaration, Entry, JudgeAssignment, Score, ScoreSheet, TalentPoolEntry,
     TeacherAccount, TeamMember,
 )
-from apps.competitions.registration import entry_approve
+from apps.competitions.services.registration import entry_approve
 from apps.core.scoping import ScopeError, scope, scopes_disabled
 from apps.members.models import Member
 from tests.competitions.factories import make_edition, make_entry, make_judge, make_teacher
