@@ -104,14 +104,16 @@ def test_a_teacher_gets_404_for_another_teachers_certificate(two_teachers):
     assert w["my_cert"].code in page and w["their_cert"].code not in page
 
 
-def test_a_teacher_has_no_score_sheets_through_the_api(two_teachers, jw):  # noqa: F811
+def test_a_teacher_has_no_score_sheets_through_the_api(jw, tree):  # noqa: F811
     submit(jw.judge_pku, jw.thu_entry, jw.stage, 18, 70, 5)
-    api = login(two_teachers["zhang"])
-    sheet = api.get("/api/v1/competitions/score-sheets/")
-    assert sheet.status_code in (403, 404)
+    teacher = make_teacher(jw.thu_entry.member, "t_thu_teacher")  # the entry's own teacher
+    api = login(teacher)
+    assert api.get("/api/v1/competitions/score-sheets/").status_code in (403, 404)
     with scopes_disabled():
         pk = ScoreSheet.objects.get().pk
     assert api.get(f"/api/v1/competitions/score-sheets/{pk}/").status_code in (403, 404)
+    with scope(person="teacher", user_id=teacher.pk):  # not even their own entry's sheets
+        assert not ScoreSheet.objects.exists() and not Score.objects.exists()
 
 
 def test_a_team_invitation_opens_that_team_only(two_teachers):

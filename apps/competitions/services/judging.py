@@ -230,30 +230,26 @@ def sheet_submit(*, judge, entry, stage: Stage, actor, scores: dict | None = Non
     of the stage must be scored; the total is their sum. Submitting an already submitted sheet
     returns it unchanged (a double click) unless different scores are sent with it, which is
     refused as a change to a locked sheet."""
-    with as_judge(judge):
-        return _sheet_submit(judge=judge, entry=entry, stage=stage, actor=actor, scores=scores)
-
-
-def _sheet_submit(*, judge, entry, stage: Stage, actor, scores: dict | None = None) -> ScoreSheet:
-    entry = visible_entry(judge=judge, entry=entry, stage=stage)
-    criteria = criteria_for(stage, entry.group_id)
-    values = _parse(scores, criteria) if scores else {}
-    sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
-    if sheet.status == SheetStatus.SUBMITTED:
+    with as_judge(judge):  # the judge's own sheet, in the judge's person scope
+        entry = visible_entry(judge=judge, entry=entry, stage=stage)
+        criteria = criteria_for(stage, entry.group_id)
+        values = _parse(scores, criteria) if scores else {}
+        sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
+        if sheet.status == SheetStatus.SUBMITTED:
+            current = _current(sheet)
+            if any(current.get(cid) != value for cid, value in values.items()):
+                raise ValidationError(LOCKED)
+            return sheet
+        if not criteria:
+            raise ValidationError("本轮未设置评分项，不能提交。")
+        _apply(sheet, values)
         current = _current(sheet)
-        if any(current.get(cid) != value for cid, value in values.items()):
-            raise ValidationError(LOCKED)
+        missing = [c.name for c in criteria if c.pk not in current]
+        if missing:
+            raise ValidationError({"scores": ["以下评分项尚未打分：" + "、".join(missing) + "。"]})
+        sheet.total = sum((current[c.pk] for c in criteria), Decimal("0"))
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["total", "status", "submitted_at", "updated_at"])
+        _audit(sheet, "score_sheet.submit", actor, entry, stage)
         return sheet
-    if not criteria:
-        raise ValidationError("本轮未设置评分项，不能提交。")
-    _apply(sheet, values)
-    current = _current(sheet)
-    missing = [c.name for c in criteria if c.pk not in current]
-    if missing:
-        raise ValidationError({"scores": ["以下评分项尚未打分：" + "、".join(missing) + "。"]})
-    sheet.total = sum((current[c.pk] for c in criteria), Decimal("0"))
-    sheet.status = SheetStatus.SUBMITTED
-    sheet.submitted_at = timezone.now()
-    sheet.save(update_fields=["total", "status", "submitted_at", "updated_at"])
-    _audit(sheet, "score_sheet.submit", actor, entry, stage)
-    return sheet
