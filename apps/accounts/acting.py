@@ -10,15 +10,30 @@ from django.contrib.auth.models import AnonymousUser
 
 from apps.core.scoping import Scope, scopes_disabled
 
+from .enums import PERSON_ROLES
 from .models import RoleAssignment
 
 SESSION_KEY = "acting_role_id"
 
 
+def scope_for(user, assignment: RoleAssignment | None) -> Scope:
+    """The scope of ``user`` acting in ``assignment``: a person scope for a teacher or a
+    judge, the unit's subtree for staff roles, nothing without a role (a superuser without
+    any role assignment sees everything, as Django's superuser does)."""
+    if assignment is not None:
+        person = PERSON_ROLES.get(assignment.role)
+        if person is not None:
+            return Scope(paths=(), person=person, user_id=user.pk)
+        return Scope(paths=(assignment.organization.path,))
+    if user.is_superuser:
+        return Scope(paths=(), disabled=True)
+    return Scope(paths=())
+
+
 def assignments_for(user) -> list[RoleAssignment]:
     if not getattr(user, "is_authenticated", False):
         return []
-    with scopes_disabled():
+    with scopes_disabled():  # one's own roles are read before any scope exists: they make it
         return list(
             RoleAssignment.objects.filter(user=user, is_active=True, organization__is_active=True)
             .select_related("organization")
@@ -35,11 +50,7 @@ def bind(user, *, session=None) -> Scope:
     acting = next((a for a in choices if a.pk == wanted), choices[0] if choices else None)
     user.acting = acting
     user.acting_choices = choices
-    if acting is not None:
-        return Scope(paths=(acting.organization.path,))
-    if user.is_superuser:
-        return Scope(paths=(), disabled=True)
-    return Scope(paths=())
+    return scope_for(user, acting)
 
 
 def acting_role(user) -> str | None:

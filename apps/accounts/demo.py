@@ -29,11 +29,11 @@ DEMO_USERS = (
 
 def seed_users() -> list[tuple[str, str, str]]:
     rows = []
-    with scopes_disabled():
+    with scopes_disabled():  # demo seeding spans the whole city
         for username, full_name, code, role in DEMO_USERS:
             user = user_ensure(username=username, full_name=full_name, password=DEMO_PASSWORD)
             unit = Organization.objects.get(code=code)
-            role_assign(user=user, organization=unit, role=role)
+            role_assign(user=user, organization=unit, role=role, system=True)
             rows.append((username, unit.name, Role(role).label))
     return rows
 

@@ -13,3 +13,7 @@ class Role(models.TextChoices):
 
 # Roles that work in the staff admin (the others use the portal pages only).
 STAFF_ROLES = {Role.MUNICIPAL_ADMIN, Role.UNIT_ADMIN, Role.UNIT_CLERK, Role.PAYMENT_APPROVER}
+
+# Roles acted in as a person, not for a unit: their scope is their own records (a teacher's
+# member record and entries, a judge's assignments minus conflicts), never a subtree.
+PERSON_ROLES = {Role.TEACHER: "teacher", Role.JUDGE: "judge"}

@@ -14,7 +14,7 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from apps.core.audit import audit_record
-from apps.core.scoping import in_scope, scopes_disabled
+from apps.core.scoping import get_scope, in_scope, scopes_disabled
 
 from .acting import acting_role
 from .enums import STAFF_ROLES, Role
@@ -141,14 +141,37 @@ def user_deactivate(*, user: User, actor) -> User:
     return locked
 
 
+OUTSIDE = "该单位不在您的管理范围内。"
+
+
+def _check_assigner(*, organization, actor, system: bool) -> None:
+    """Who may grant a role at ``organization``: an actor whose scope holds it. Without an
+    actor the caller must say it is the system (seeding, a teacher's self-service sign-up)
+    with ``system=True``, or run inside ``scopes_disabled()`` with its reason; anything else
+    is refused, never waved through."""
+    if system:
+        return
+    if actor is None:
+        current = get_scope()
+        if current is not None and current.disabled:
+            return  # the caller disabled scoping explicitly, with its reason on that line
+        raise PermissionDenied("分配角色须有操作人（系统操作请注明 system=True）。")
+    if not in_scope(organization.path):  # ScopeError outside any scope: fail closed
+        raise PermissionDenied(OUTSIDE)
+
+
 @transaction.atomic
-def role_assign(*, user: User, organization, role: str, actor=None) -> RoleAssignment:
-    """Let ``user`` act for ``organization`` in ``role`` (idempotent, audited). With an actor,
-    the grant must be within the actor's subtree and among the roles they may grant; without
-    one (seeding, teacher sign-up) the caller vouches for it."""
+def role_assign(*, user: User, organization, role: str, actor: User | None = None,
+                system: bool = False) -> RoleAssignment:
+    """Let ``user`` act for ``organization`` in ``role`` (idempotent, audited).
+
+    With an actor, the grant must be within the actor's subtree and among the roles they may
+    grant (``GRANTABLE``); ``system=True`` marks a grant the system makes itself (demo seeding,
+    a teacher linking their own member record)."""
+    _check_assigner(organization=organization, actor=actor, system=system)
     if actor is not None:
         _check_may_grant(actor=actor, organization=organization, role=role)
-    with scopes_disabled():  # the user's assignment may exist outside the acting scope
+    with scopes_disabled():  # idempotence and the staff flag look at all of the user's roles
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, organization=organization, role=role, defaults={"is_active": True}
         )

@@ -394,7 +394,7 @@ def seed_qjs15() -> None:
 def seed_competitions() -> dict:
     """Create the demo editions that are missing (see the module docstring)."""
     created: list[str] = []
-    with scopes_disabled(), transaction.atomic():
+    with scopes_disabled(), transaction.atomic():  # demo seeding spans the whole city
         series_seed(model=Series)
         rng = random.Random(SEED)
         people = _People(rng)

@@ -4,8 +4,8 @@ Sections:
 
 * judges' entries — the one conflict-of-interest rule deciding which entries a judge may see
   or score: never an entry of their own grassroots union (the union of the unit their judge
-  role is at, subtree included) nor of a unit they declared a conflict with. Judges work
-  across units, so these queries run unscoped and filter explicitly;
+  role is at, subtree included) nor of a unit they declared a conflict with. It is the rule
+  of the judge's person scope (``models/person_scopes.py``), applied here explicitly too;
 * teachers — the member a teacher's self-service account is linked to, their entries and
   invitations;
 * units' quotas — places, approved (used) and left;
@@ -24,6 +24,7 @@ from apps.accounts.models import RoleAssignment
 from apps.core.scoping import scopes_disabled
 
 from .enums import EntryStatus, InvitationStatus
+from .models.person_scopes import judge_entry_q, judge_reach
 from .models import (
     LIVE_ENTRY, ConflictDeclaration, Criterion, Edition, Entry, Group, JudgeAssignment, Stage, TeacherAccount, TeamMember,
     UnitQuota,
@@ -37,52 +38,31 @@ TAKEN_TEAM = (InvitationStatus.INVITED, InvitationStatus.ACCEPTED)
 
 def judge_units(*, judge) -> list:
     """The organisations of the user's active judge roles."""
-    with scopes_disabled():
+    with scopes_disabled():  # a judge's roles name their own union, whoever asks (staff assigning them)
         return [a.organization for a in RoleAssignment.objects.filter(
             user=judge, role=Role.JUDGE, is_active=True).select_related("organization").order_by("id")]
 
 
 def judge_conflicted_paths(*, judge) -> list[str]:
-    """Path prefixes of every unit whose entries the judge must not see."""
-    with scopes_disabled():
-        paths = {org.grassroots_path() for org in judge_units(judge=judge)}
-        paths |= {org.grassroots_path() for org in (
-            d.organization for d in ConflictDeclaration.objects.filter(judge=judge).select_related("organization"))}
-        paths |= set(JudgeAssignment.objects.filter(judge=judge).values_list("organization__path", flat=True))
-    return sorted(paths)
-
-
-def _conflict_q(paths: list[str], prefix: str = "organization__path") -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{prefix}__startswith": path})
-    return q
+    """Path prefixes of every unit whose entries the judge must not see (the rule of the
+    judge's person scope, ``models.person_scopes.judge_reach``)."""
+    return list(judge_reach(judge.pk).conflicts)
 
 
 def entries_for_judge(*, judge, stage=None, group=None) -> QuerySet:
     """Approved entries in the groups/stages the judge is assigned to, minus conflicts.
 
-    Unscoped by design (a judge from 北大 scores 清华's teachers); the explicit filters are
-    the scope. An entry is in a stage when its ``current_stage`` is that stage or a later
-    one (it reached the stage)."""
-    with scopes_disabled():
-        assignments = JudgeAssignment.objects.filter(judge=judge)
-        if stage is not None:
-            assignments = assignments.filter(stage=stage)
-        if group is not None:
-            assignments = assignments.filter(group=group)
-        reach = Q(pk__in=[])
-        for a in assignments.select_related("stage"):
-            reach |= Q(group_id=a.group_id, edition_id=a.stage.edition_id,
-                       current_stage__order__gte=a.stage.order)
-        return (Entry.objects.filter(reach, status=EntryStatus.APPROVED)
-                .exclude(_conflict_q(judge_conflicted_paths(judge=judge)))
-                .select_related("group", "edition", "current_stage"))
+    The same rule the judge's person scope applies to ``Entry`` (``person_scopes``), here as
+    an explicit filter over the caller's scope: in the judge's own scope a second fence, for
+    the municipal admin the answer about that judge. An entry is in a stage when its
+    ``current_stage`` is that stage or a later one (it reached the stage)."""
+    q = judge_entry_q(judge_reach(judge.pk), stage_id=getattr(stage, "pk", stage),
+                      group_id=getattr(group, "pk", group))
+    return Entry.objects.filter(q).select_related("group", "edition", "current_stage")
 
 
 def judge_may_see(*, judge, entry: Entry) -> bool:
-    with scopes_disabled():
-        return entries_for_judge(judge=judge).filter(pk=entry.pk).exists()
+    return entries_for_judge(judge=judge).filter(pk=entry.pk).exists()
 
 
 def judge_has_conflict(*, judge, organization) -> bool:
@@ -100,7 +80,7 @@ def teacher_member_or_none(*, user):
     cached = getattr(user, "_competition_member", False)
     if cached is not False:
         return cached
-    with scopes_disabled():
+    with scopes_disabled():  # one's own link, by the user's id, in any role (staff pages ask too)
         account = TeacherAccount.objects.select_related("member__organization").filter(user=user).first()
     member = account.member if account else None
     user._competition_member = member
@@ -110,7 +90,7 @@ def teacher_member_or_none(*, user):
 def member_live_entry(*, member, edition, exclude_entry=None, pending: bool = True) -> Entry | None:
     """The live entry of the edition the member already belongs to: their own, or a team they
     joined (or, with ``pending``, were invited to and have not answered)."""
-    with scopes_disabled():
+    with scopes_disabled():  # a person's entries city-wide decide, though the caller may not see them
         own = Entry.objects.filter(LIVE_ENTRY, edition=edition, member=member)
         team = Entry.objects.filter(LIVE_ENTRY, edition=edition, team_members__member=member,
                                     team_members__status__in=TAKEN_TEAM if pending else [InvitationStatus.ACCEPTED])
@@ -120,19 +100,19 @@ def member_live_entry(*, member, edition, exclude_entry=None, pending: bool = Tr
 
 
 def entries_of_teacher(*, member) -> list[Entry]:
-    """The member's own entries and the team entries they were invited to or joined."""
-    with scopes_disabled():
-        return list(Entry.objects.filter(Q(member=member) | Q(
-            team_members__member=member, team_members__status__in=TAKEN_TEAM))
-            .distinct().select_related("edition", "group", "organization", "member").order_by("-created_at"))
+    """The member's own entries and the team entries they were invited to or joined (in the
+    teacher's person scope; the filter on the member is the second fence)."""
+    return list(Entry.objects.filter(Q(member=member) | Q(
+        team_members__member=member, team_members__status__in=TAKEN_TEAM))
+        .distinct().select_related("edition", "group", "organization", "member").order_by("-created_at"))
 
 
 def invitations_for(*, member) -> list[TeamMember]:
-    """The invitations addressed to the member (all states, newest first)."""
-    with scopes_disabled():
-        return list(TeamMember.objects.filter(member=member)
-                    .select_related("entry__group", "entry__edition", "entry__member", "entry__organization")
-                    .order_by("-invited_at", "-id"))
+    """The invitations addressed to the member (all states, newest first), in the caller's
+    (the teacher's) scope."""
+    return list(TeamMember.objects.filter(member=member)
+                .select_related("entry__group", "entry__edition", "entry__member", "entry__organization")
+                .order_by("-invited_at", "-id"))
 
 
 def entries_pending_count() -> int:
@@ -188,7 +168,7 @@ def quota_summary(*, group: Group, organization) -> dict | None:
     """A unit's quota in a group: places, approved (used) and left; None without a quota."""
     if organization is None:
         return None
-    with scopes_disabled():
+    with scopes_disabled():  # the unit's own quota row, whoever asks (a teacher sees their unit's places)
         row = UnitQuota.objects.filter(group=group, organization=organization).first()
     if row is None:
         return None
@@ -198,7 +178,7 @@ def quota_summary(*, group: Group, organization) -> dict | None:
 
 def quota_usage(*, group: Group, organization) -> dict[str, int]:
     """A unit's places in a group: {quota, used (approved), left}. No quota row = 0 places."""
-    with scopes_disabled():
+    with scopes_disabled():  # the unit's own quota row, whoever of its staff asks
         quota = UnitQuota.objects.filter(group=group, organization=organization).values_list("quota", flat=True)
         quota = quota[0] if quota else 0
     used = quota_used(group=group, organization=organization)
@@ -210,7 +190,7 @@ def quota_usage(*, group: Group, organization) -> dict[str, int]:
 
 def stage_entries(*, stage: Stage, group=None) -> QuerySet:
     """Approved entries that reached ``stage`` (current stage is this one or a later one)."""
-    with scopes_disabled():
+    with scopes_disabled():  # a stage's ranking is city-wide, whoever asks (the keeper only)
         qs = Entry.objects.filter(edition_id=stage.edition_id, status=EntryStatus.APPROVED,
                                   current_stage__order__gte=stage.order)
         if group is not None:

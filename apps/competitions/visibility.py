@@ -16,7 +16,6 @@ from __future__ import annotations
 from django.urls import reverse
 
 from apps.accounts.permissions import REGISTER_ENTRY
-from apps.core.scoping import scopes_disabled
 
 VIEW_ENTRY = "competitions.view_entry"
 FILE_KINDS = {"lesson_plan": "教案", "teaching_design": "教学设计"}
@@ -59,8 +58,7 @@ def _team(entry) -> list[dict]:
     if "team_members" in cache:
         rows = cache["team_members"]
     else:
-        with scopes_disabled():  # the entry's own team, read for a viewer already allowed the entry
-            rows = list(entry.team_members.select_related("member"))
+        rows = list(entry.team_members.select_related("member"))  # in the viewer's scope
     return [{"name": t.member.name, "status": t.status} for t in sorted(rows, key=lambda t: t.pk)]
 
 

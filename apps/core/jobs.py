@@ -13,7 +13,7 @@ from django.utils import timezone
 from .audit import audit_record
 from .enums import JobKind, JobStatus
 from .models import Job
-from .scoping import scope, scopes_disabled
+from .scoping import acting_person, scope, scopes_disabled
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,14 @@ def job_start(*, kind: JobKind, organization, actor, task, params: dict[str, Any
     (``task=None``: the caller runs the job itself, in process).
 
     ``reveals``: the result will hold unmasked personal data — only its starter, or someone
-    holding the reveal permission, may then see it listed or download it."""
+    holding the reveal permission, may then see it listed or download it.
+
+    A job started in a person scope (a teacher, a judge) remembers it and runs in it.
+    """
+    person, _user_id = acting_person()
     with transaction.atomic():
-        job = Job(kind=kind, organization=organization, started_by=actor, params=params or {}, reveals=reveals)
+        job = Job(kind=kind, organization=organization, started_by=actor, params=params or {}, reveals=reveals,
+                  person=person or "")
         job.save()
         audit_record(actor=actor, action="job.start", target=job, data={"kind": kind, "reveals": reveals})
         job_id = str(job.id)
@@ -72,13 +77,21 @@ def job_progress(*, job_id, **fields) -> None:
         Job.objects.filter(pk=job_id).update(**fields)
 
 
-def job_run(job_id: str, handler: Callable[[Job, Progress], dict[str, Any] | None]) -> None:
-    """Run ``handler(job, progress)`` inside the scope of the job's unit.
+def job_scope(job: Job):
+    """The scope a job's handler runs in (see ``job_start``)."""
+    if job.person:
+        return scope(person=job.person, user_id=job.started_by_id)
+    return scope(paths=[job.organization.path])
 
-    The handler sees exactly what its starter's unit sees; whatever it returns is the
-    job's result. A failure is recorded on the job (never half a result file).
+
+def job_run(job_id: str, handler: Callable[[Job, Progress], dict[str, Any] | None]) -> None:
+    """Run ``handler(job, progress)`` inside the scope its starter acted in: the job's unit
+    (staff), or the starter's person scope (a teacher, a judge).
+
+    The handler sees exactly what its starter saw; whatever it returns is the job's
+    result. A failure is recorded on the job (never half a result file).
     """
-    with scopes_disabled():
+    with scopes_disabled():  # the task gets only an id: its row says which scope to bind
         job = Job.objects.select_related("organization", "started_by").get(pk=job_id)
     if job.is_finished:
         return  # a redelivered message for a finished job: nothing to do
@@ -88,7 +101,7 @@ def job_run(job_id: str, handler: Callable[[Job, Progress], dict[str, Any] | Non
         job_progress(job_id=job.pk, done=done, total=total)
 
     try:
-        with scope(paths=[job.organization.path]):
+        with job_scope(job):
             result = handler(job, progress) or {}
     except Exception as exc:  # recorded on the job row; the worker stays up
         log.exception("job %s failed", job.pk)

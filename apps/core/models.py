@@ -17,11 +17,11 @@ class ScopedModelMixin:
     """
 
     def validate_unique(self, exclude=None):
-        with scopes_disabled():
+        with scopes_disabled():  # uniqueness is city-wide (the message never names the holder)
             super().validate_unique(exclude)
 
     def validate_constraints(self, exclude=None):
-        with scopes_disabled():
+        with scopes_disabled():  # constraints are city-wide (the message never names the holder)
             super().validate_constraints(exclude)
 
 
@@ -106,11 +106,16 @@ class Job(ScopedModelMixin, models.Model):
         related_name="jobs",
         verbose_name=_("发起人"),
     )
+    # The person role ("teacher", "judge") its starter acted in: the job then runs in their
+    # person scope, not in the unit's subtree (empty for staff roles).
+    person = models.CharField(_("个人身份"), max_length=16, blank=True, default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
-    objects = ScopedManager(path="organization__path")
+    # A person sees the jobs they started themselves.
+    objects = ScopedManager(path="organization__path",
+                            person={"teacher": "started_by", "judge": "started_by"})
 
     class Meta:
         verbose_name = _("后台任务")

@@ -182,7 +182,7 @@ def seed_honours() -> dict[str, int]:
     """Load the honours demo (see the module docstring); returns what was added now."""
     from apps.accounts.models import User
 
-    with scopes_disabled():
+    with scopes_disabled():  # demo seeding spans the whole city
         seed_titles(HonourTitle)
         if not Organization._base_manager.filter(depth=1).exists():
             return {"honours": 0, "batches": 0}

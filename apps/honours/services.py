@@ -61,7 +61,7 @@ def _holder(title: HonourTitle, member: Member | None, collective_name: str,
 
 def _check_unique(honour: Honour) -> None:
     """City-wide uniqueness (the message never says who holds the value)."""
-    with scopes_disabled():
+    with scopes_disabled():  # uniqueness is city-wide (the message never names the holder)
         others = Honour.objects.exclude(pk=honour.pk).filter(title_id=honour.title_id)
         if honour.certificate_no and others.filter(certificate_no=honour.certificate_no).exists():
             raise ValidationError({"certificate_no": [CERTIFICATE_TAKEN]})

@@ -63,7 +63,7 @@ def campaign_detail(request, pk: int):
 def campaign_notice(request, pk: int):
     """The public notice: open to anyone (a 公示 is public by nature). Only nominations on
     notice, and only the nominee's name, the unit and the title — no ID, phone or deeds."""
-    with scopes_disabled():
+    with scopes_disabled():  # the public notice (公示) is public by nature: names, units, titles only
         campaign = get_object_or_404(NominationCampaign, pk=pk)
         rows = [{"name": n.member.name if n.member_id else n.collective_name, "unit": n.organization.name,
                  "title": n.title.name, "start": n.notice_start, "end": n.notice_end}

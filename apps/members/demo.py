@@ -341,7 +341,7 @@ def seed_members(total: int = 0, *, seed: int = DEFAULT_SEED, batch_size: int = 
     """Ensure the demo set and top the city up to ``total`` members (see the module
     docstring). Returns ``{"members": <city total>, "created": <added now>}``."""
     today = timezone.localdate()
-    with scopes_disabled(), transaction.atomic():
+    with scopes_disabled(), transaction.atomic():  # demo seeding fills the whole city
         units, branches = _units()
         members = Member._base_manager
         current = members.count()

@@ -222,7 +222,7 @@ def acting_unit(user):
 
     unit = acting_organization(user)
     if unit is None and getattr(user, "is_superuser", False):
-        with scopes_disabled():
+        with scopes_disabled():  # a superuser without a role exports for the root unit
             unit = Organization.objects.filter(depth=1).order_by("path").first()
     return unit
 

@@ -72,7 +72,7 @@ def _check_units(organization: Organization, branch: Organization | None) -> Non
 
 
 def active_holder(id_hash: str) -> Member | None:
-    with scopes_disabled():
+    with scopes_disabled():  # one active membership per person city-wide (the caller never learns where)
         return Member.objects.filter(id_hash=id_hash, status=MemberStatus.ACTIVE).select_related(
             "organization").first()
 

@@ -24,7 +24,7 @@ def _ensure(parent, code, name, kind, short_name="") -> tuple[Organization, bool
 
 def seed_organizations() -> dict[str, int]:
     created = 0
-    with scopes_disabled():
+    with scopes_disabled():  # demo seeding builds the whole tree
         root, new = _ensure(None, data.ROOT[0], data.ROOT[1], OrgKind.MUNICIPAL, data.ROOT[2])
         created += new
         groups = (

@@ -82,7 +82,7 @@ def cluster_save(
     not_grassroots = [u.name for u in units if not u.is_grassroots]
     if not_grassroots:
         raise ValidationError(_("片组成员必须是基层工会：%s") % "、".join(not_grassroots))
-    with scopes_disabled():
+    with scopes_disabled():  # a cluster spans units of several subtrees (members checked above)
         cluster, created = Cluster.objects.update_or_create(
             code=code, defaults={"name": name, "kind": kind, "lead": lead}
         )

@@ -171,7 +171,7 @@ def test_register_approve_judge_publish_and_verify_the_certificate(live_server, 
     assert "评分已提交并锁定，不能修改。" in body(judge)
     assert judge.locator("#score-form").count() == 0
     with scopes_disabled():
-        sheet = ScoreSheet.objects.get(entry=entry)
+        sheet = ScoreSheet._base_manager.get(entry=entry)
     assert sheet.status == SheetStatus.SUBMITTED and sheet.total == 93
     assert_clean(judge)
 

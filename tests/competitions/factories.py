@@ -59,7 +59,7 @@ def make_teacher(member, username: str | None = None, *, password=None):
     """A self-service teacher account linked to ``member``."""
     user = make_user(username or f"t_teacher_{member.pk}", member.organization, Role.TEACHER, password=password)
     with scopes_disabled():
-        TeacherAccount.objects.get_or_create(user=user, defaults={"member": member})
+        TeacherAccount._base_manager.get_or_create(user=user, defaults={"member": member})
     return user
 
 

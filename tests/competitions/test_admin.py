@@ -198,12 +198,12 @@ def test_judge_assignment_takes_the_unit_from_the_judges_role(tree, users):
     assert "t_judge_pku" in add and "t_haidian" not in add  # only judges are offered
     response = post(client, url(JudgeAssignment, "add"), {"stage": stage.pk, "group": group.pk, "judge": judge.pk})
     assert response.status_code == 302, response.content.decode()[:1500]
-    assignment = JudgeAssignment.objects.get()
+    assignment = JudgeAssignment._base_manager.get()
     assert (assignment.judge, assignment.organization) == (judge, tree.tsinghua)
     assert audits("judge.") == ["judge.assign"]
     not_a_judge = post(client, url(JudgeAssignment, "add"), {"stage": stage.pk, "group": group.pk,
                                                              "judge": users["haidian"].pk})
-    assert not_a_judge.status_code == 200 and JudgeAssignment.objects.count() == 1
+    assert not_a_judge.status_code == 200 and JudgeAssignment._base_manager.count() == 1
 
 
 def test_published_edition_is_read_only(users):

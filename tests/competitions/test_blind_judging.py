@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 
 from apps.competitions.models import Criterion, Entry, ScoreSheet, TeamMember
 from apps.competitions.visibility import IDENTIFYING, entry_visible_fields
-from apps.core.scoping import scopes_disabled
+from apps.core.scoping import scope, scopes_disabled
 from tests.competitions.test_judging_support import build_world, submit
 from tests.conftest import login
 from tests.factories.members import make_member
@@ -139,10 +139,12 @@ def test_visible_fields_empties_every_identifying_key(tree, users):
     _dress(world, tree)
     with scopes_disabled():
         entry = Entry.objects.select_related("edition", "group", "organization", "member").get(pk=world.thu_entry.pk)
-    blind = entry_visible_fields(entry=entry, viewer=world.judge_pku)
-    full = entry_visible_fields(entry=entry, viewer=users["tsinghua"])
+    with scope(person="judge", user_id=world.judge_pku.pk):  # each viewer in their own scope
+        blind = entry_visible_fields(entry=entry, viewer=world.judge_pku)
+    with scope(paths=[tree.tsinghua.path]):
+        full = entry_visible_fields(entry=entry, viewer=users["tsinghua"])
     assert blind["blind"] is True and full["blind"] is False
     for key in IDENTIFYING:
         assert blind[key] in ("", []) or blind[key].startswith(entry.code), key
         assert full[key] not in ("", []) or key == "team_name", key  # an individual entry has no team name
-    assert not ScoreSheet.objects.exists()
+    assert not ScoreSheet._base_manager.exists()

@@ -71,14 +71,14 @@ def test_seed_competitions_people_are_young_unique_and_of_the_entry_unit(demo):
 
 def test_seed_competitions_prepares_the_demo_journey(demo):
     with scopes_disabled():
-        account = TeacherAccount.objects.select_related("member__organization", "user").get(user__username="teacher1")
+        account = TeacherAccount._base_manager.select_related("member__organization", "user").get(user__username="teacher1")
         assert account.member.name == "张晓明" and account.member.organization.code == "U-THU"
         assert account.member.age <= 40
         edition = Edition.objects.get(series__code="qjs", number=15)
         assert edition.status == EditionStatus.OPEN and edition.registration_is_open()
         science = edition.groups.get(name="理科")
         assert UnitQuota.objects.get(group=science, organization__code="U-THU").quota == 1
-        judge = JudgeAssignment.objects.get(group=science)
+        judge = JudgeAssignment._base_manager.get(group=science)
         assert (judge.judge.username, judge.organization.code) == ("judge1", "U-PKU")
         jjb = Edition.objects.get(series__code="jjb", number=5)
         assert jjb.registration_is_open()

@@ -66,6 +66,6 @@ def test_judges_only_without_a_conflict(tree, entry_and_owner):
     own_union = make_judge("t_judge_thu", tree.tsinghua_branch)
     with scopes_disabled():
         for judge, org in ((outside, tree.haidian), (own_union, tree.tsinghua_branch)):
-            JudgeAssignment.objects.create(stage=stage, group=entry.group, judge=judge, organization=org)
+            JudgeAssignment._base_manager.create(stage=stage, group=entry.group, judge=judge, organization=org)
     assert login(outside).get(url(entry)).status_code == 200
     assert login(own_union).get(url(entry)).status_code == 404

@@ -85,7 +85,7 @@ def test_reads_are_scoped_for_units_teachers_and_judges(tree, users):
     assert teacher.get(f"{URL}{colleague.pk}/").status_code == 404
     judge = make_judge("t_thu_judge", tree.tsinghua)
     with scopes_disabled():
-        JudgeAssignment.objects.create(stage=edition.stages.get(), group=group, judge=judge, organization=tree.tsinghua)
+        JudgeAssignment._base_manager.create(stage=edition.stages.get(), group=group, judge=judge, organization=tree.tsinghua)
     assert ids(login(judge)) == [foreign.pk]  # never their own union's entries
     assert login(users["haidian"]).get(f"{URL}{own.pk}/").status_code == 404
 

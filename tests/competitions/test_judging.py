@@ -12,7 +12,7 @@ from apps.competitions.enums import EditionStatus, EntryStatus, SheetStatus
 from apps.competitions.services.judging import conflict_declare, judge_assign, sheet_save, sheet_submit
 from apps.competitions.models import Edition, Entry, JudgeAssignment, Score, ScoreSheet
 from apps.core.models import AuditLog
-from apps.core.scoping import scopes_disabled
+from apps.core.scoping import ScopeError, scope, scopes_disabled
 from tests.competitions.factories import make_entry, make_judge
 from tests.competitions.test_judging_support import blind_jw, jw, submit, values  # noqa: F401
 from tests.factories.members import make_member
@@ -27,7 +27,7 @@ def visible(judge, stage=None) -> set[int]:
 
 
 def test_judge_assign_records_the_judges_unit_and_is_audited_once(jw, users, tree):
-    assignment = JudgeAssignment.objects.get(judge=jw.judge_pku, stage=jw.stage, group=jw.group)
+    assignment = JudgeAssignment._base_manager.get(judge=jw.judge_pku, stage=jw.stage, group=jw.group)
     assert assignment.organization == jw.pku
     again = judge_assign(stage=jw.stage, group=jw.group, judge=jw.judge_pku, actor=users["municipal"])
     assert again.pk == assignment.pk
@@ -38,7 +38,7 @@ def test_judge_assign_refuses_a_user_without_the_judge_role(jw, users):
     with pytest.raises(ValidationError) as err:
         judge_assign(stage=jw.stage, group=jw.group, judge=users["haidian"], actor=users["municipal"])
     assert "评委" in str(err.value)
-    assert not JudgeAssignment.objects.filter(judge=users["haidian"]).exists()
+    assert not JudgeAssignment._base_manager.filter(judge=users["haidian"]).exists()
 
 
 def test_judge_assign_refuses_a_group_of_another_edition(jw, users):
@@ -53,8 +53,11 @@ def test_pku_judge_sees_and_scores_tsinghua_entries_but_not_pku(jw):
     assert visible(jw.judge_pku) == {jw.thu_entry.pk, jw.thu_branch_entry.pk, jw.cy_entry.pk}
     sheet = submit(jw.judge_pku, jw.thu_entry, jw.stage, 18, 70, 5)
     assert sheet.status == SheetStatus.SUBMITTED and sheet.total == Decimal("93.00")
-    assert judge_may_see(judge=jw.judge_pku, entry=jw.thu_entry) is True
-    assert judge_may_see(judge=jw.judge_pku, entry=jw.pku_entry) is False
+    with scope(person="judge", user_id=jw.judge_pku.pk):  # as the download view asks it
+        assert judge_may_see(judge=jw.judge_pku, entry=jw.thu_entry) is True
+        assert judge_may_see(judge=jw.judge_pku, entry=jw.pku_entry) is False
+    with pytest.raises(ScopeError):  # fail closed outside any scope
+        judge_may_see(judge=jw.judge_pku, entry=jw.thu_entry)
     with pytest.raises(Entry.DoesNotExist):
         sheet_save(judge=jw.judge_pku, entry=jw.pku_entry, stage=jw.stage, scores=values(jw.stage, 1, 1, 1),
                    actor=jw.judge_pku)
@@ -72,7 +75,7 @@ def test_tsinghua_branch_judge_never_sees_any_tsinghua_entry(jw, tree):
         with pytest.raises(Entry.DoesNotExist):
             sheet_submit(judge=jw.judge_thu, entry=entry, stage=jw.stage, actor=jw.judge_thu,
                          scores=values(jw.stage, 20, 75, 5))
-    assert not ScoreSheet.objects.filter(entry__in=[jw.thu_entry, jw.thu_branch_entry]).exists()
+    assert not ScoreSheet._base_manager.filter(entry__in=[jw.thu_entry, jw.thu_branch_entry]).exists()
 
 
 def test_a_judge_at_the_university_itself_never_sees_its_branch_entries(jw, users, tree):
@@ -120,7 +123,7 @@ def test_score_outside_its_range_is_refused_in_chinese_and_nothing_saved(jw, val
                    actor=jw.judge_pku)
     assert message in " ".join(err.value.messages)
     assert "教学设计" in " ".join(err.value.messages)
-    assert not Score.objects.exists()
+    assert not Score._base_manager.exists()
 
 
 def test_unknown_criterion_is_refused(jw):
@@ -135,10 +138,10 @@ def test_boundaries_are_accepted_and_a_draft_can_change(jw):
     assert sheet.status == SheetStatus.DRAFT and sheet.total is None
     first = next(iter(values(jw.stage, 0, 0, 0)))
     sheet_save(judge=jw.judge_pku, entry=jw.thu_entry, stage=jw.stage, scores={first: "19.5"}, actor=jw.judge_pku)
-    assert Score.objects.get(sheet=sheet, criterion_id=first).value == Decimal("19.50")
+    assert Score._base_manager.get(sheet=sheet, criterion_id=first).value == Decimal("19.50")
     sheet_save(judge=jw.judge_pku, entry=jw.thu_entry, stage=jw.stage, scores={first: ""}, actor=jw.judge_pku)
-    assert Score.objects.filter(sheet=sheet).count() == 2
-    assert ScoreSheet.objects.count() == 1
+    assert Score._base_manager.filter(sheet=sheet).count() == 2
+    assert ScoreSheet._base_manager.count() == 1
 
 
 def test_submit_requires_every_criterion(jw):
@@ -146,8 +149,8 @@ def test_submit_requires_every_criterion(jw):
     with pytest.raises(ValidationError) as err:
         sheet_submit(judge=jw.judge_pku, entry=jw.thu_entry, stage=jw.stage, actor=jw.judge_pku, scores={first: "10"})
     assert "尚未打分" in " ".join(err.value.messages) and "课堂教学" in " ".join(err.value.messages)
-    assert not ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).exists()
-    assert not Score.objects.exists()  # the failed submit saved nothing either
+    assert not ScoreSheet._base_manager.filter(status=SheetStatus.SUBMITTED).exists()
+    assert not Score._base_manager.exists()  # the failed submit saved nothing either
 
 
 def test_submitted_sheet_is_locked_and_double_submit_is_idempotent(jw):
@@ -163,7 +166,7 @@ def test_submitted_sheet_is_locked_and_double_submit_is_idempotent(jw):
     assert "评分已提交，不能修改" in err.value.messages[0]
     with pytest.raises(ValidationError):
         submit(jw.judge_pku, jw.thu_entry, jw.stage, 1, 1, 1)
-    assert sorted(Score.objects.filter(sheet=sheet).values_list("value", flat=True)) == [5, 18, 70]
+    assert sorted(Score._base_manager.filter(sheet=sheet).values_list("value", flat=True)) == [5, 18, 70]
 
 
 def test_submit_is_audited_with_the_judges_unit(jw):

@@ -54,12 +54,12 @@ class World:
                 entry = make_entry(group, self.entrant, supervisor_name=f"导师{i}")
                 TeamMember.objects.create(entry=entry, member=make_member(tree.chaoyang, name=f"队员{i}"),
                                           status=InvitationStatus.ACCEPTED)
-                assignment = JudgeAssignment.objects.create(stage=stage, group=group, judge=self.judge,
+                assignment = JudgeAssignment._base_manager.create(stage=stage, group=group, judge=self.judge,
                                                             organization=tree.haidian)
                 other = make_judge(f"t_qc_judge_{i}", tree.haidian)
-                ConflictDeclaration.objects.create(judge=other, organization=tree.tsinghua, reason=f"回避{i}")
-                sheet = ScoreSheet.objects.create(assignment=assignment, entry=entry, total=Decimal("90"))
-                Score.objects.bulk_create([Score(sheet=sheet, criterion=c, value=Decimal("1"))
+                ConflictDeclaration._base_manager.create(judge=other, organization=tree.tsinghua, reason=f"回避{i}")
+                sheet = ScoreSheet._base_manager.create(assignment=assignment, entry=entry, total=Decimal("90"))
+                Score._base_manager.bulk_create([Score(sheet=sheet, criterion=c, value=Decimal("1"))
                                            for c in Criterion.objects.filter(stage=stage)])
                 StageResult.objects.create(stage=stage, entry=entry, score=Decimal("90"), judges=1, rank=1)
                 award = Award.objects.create(edition=edition, group=group, entry=entry, organization=tree.chaoyang,

@@ -19,7 +19,7 @@ from apps.competitions.services import structure
 from apps.competitions.services.entry_status import entry_transition
 from apps.competitions.services.registration import entry_approve, entry_register, entry_withdraw
 from apps.core.models import AuditLog
-from apps.core.scoping import scopes_disabled
+from apps.core.scoping import scope, scopes_disabled
 from tests.competitions.factories import make_edition, make_judge, make_quota, make_teacher
 from tests.competitions.test_admin import post, world  # noqa: F401  (the admin's fixture world)
 from tests.conftest import login
@@ -116,16 +116,17 @@ def open_entry(tree, users):
     return entry, teacher
 
 
-def test_entry_moves_follow_the_table_and_a_repeat_changes_nothing(open_entry, users):
+def test_entry_moves_follow_the_table_and_a_repeat_changes_nothing(open_entry, users, tree):
     entry, teacher = open_entry
-    entry_approve(entry=entry, actor=users["tsinghua"])
-    entry_approve(entry=entry, actor=users["tsinghua"])  # a double click: once
+    with scope(paths=[tree.tsinghua.path]):  # the unit's review runs in its scope (fails closed outside)
+        entry_approve(entry=entry, actor=users["tsinghua"])
+        entry_approve(entry=entry, actor=users["tsinghua"])  # a double click: once
     assert audits("entry.approve") == ["entry.approve"]
     with pytest.raises(ValidationError) as err:
         entry_transition(entry=entry, to=EntryStatus.SUBMITTED, actor=users["tsinghua"])
     assert "不能改为" in err.value.messages[0]
     entry_withdraw(entry=entry, user=teacher)
-    with pytest.raises(ValidationError) as err:
+    with scope(paths=[tree.tsinghua.path]), pytest.raises(ValidationError) as err:
         entry_approve(entry=entry, actor=users["tsinghua"])
     assert err.value.messages == ["已撤回的报名不能审核。"]
     with scopes_disabled():
@@ -227,7 +228,7 @@ def test_unassigning_a_judge_in_the_admin_goes_through_the_service(world, users,
     response = post(client, reverse("admin:competitions_judgeassignment_delete", args=[assignment.pk]),
                     {"post": "yes"})
     assert response.status_code == 302
-    assert not JudgeAssignment.objects.filter(pk=assignment.pk).exists()
+    assert not JudgeAssignment._base_manager.filter(pk=assignment.pk).exists()
     log = AuditLog._base_manager.get(action="judge.unassign")
     assert log.data["judge"] == assignment.judge.username
 
@@ -240,7 +241,7 @@ def test_conflict_edits_in_the_admin_go_through_the_service(world, users, tree):
                                      "reason": "亲属在该校"})
     assert response.status_code == 302, response.content.decode()[:2000]
     with scopes_disabled():
-        assert ConflictDeclaration.objects.get(pk=conflict.pk).reason == "亲属在该校"
+        assert ConflictDeclaration._base_manager.get(pk=conflict.pk).reason == "亲属在该校"
     log = AuditLog._base_manager.get(action="judge.conflict_update")
     assert log.data["before"]["reason"] == "曾任职"
     not_a_judge = post(client, change, {"judge": users["haidian"].pk, "organization": tree.chaoyang_school.pk,
@@ -250,7 +251,7 @@ def test_conflict_edits_in_the_admin_go_through_the_service(world, users, tree):
                   {"post": "yes"})
     assert delete.status_code == 302
     with scopes_disabled():
-        assert not ConflictDeclaration.objects.filter(pk=conflict.pk).exists()
+        assert not ConflictDeclaration._base_manager.filter(pk=conflict.pk).exists()
     assert audits("judge.conflict") == ["judge.conflict_update", "judge.conflict_delete"]
 
 

@@ -60,7 +60,7 @@ def test_out_of_range_is_a_400_in_chinese(jw):
                                                           "scores": lines(jw.stage, 30, 70, 5)})
     assert response.status_code == 400
     assert "“教学设计”的分数应在 0 到 20 之间" in response.json()["scores"][0]
-    assert not ScoreSheet.objects.exists()
+    assert not ScoreSheet._base_manager.exists()
 
 
 def test_tsinghua_judge_gets_404_for_tsinghua_entries_and_never_lists_them(jw):
@@ -69,7 +69,7 @@ def test_tsinghua_judge_gets_404_for_tsinghua_entries_and_never_lists_them(jw):
         response = send(client, "post", SHEETS, {"entry": entry.pk, "stage": jw.stage.pk,
                                                  "scores": lines(jw.stage, 20, 75, 5)})
         assert response.status_code == 404
-    assert not ScoreSheet.objects.exists()
+    assert not ScoreSheet._base_manager.exists()
     entries = client.get(SHEETS + "entries/").json()
     assert sorted(e["id"] for e in entries) == sorted([jw.pku_entry.pk, jw.cy_entry.pk])
     # the 北大 judge's sheet on a 清华 entry is invisible to the 清华 judge
@@ -187,5 +187,5 @@ def test_sheet_submit_sends_final_scores(jw):
     missing = send(client, "post", SHEETS, {"entry": jw.thu_entry.pk, "stage": jw.stage.pk}).json()
     incomplete = send(client, "post", f"{SHEETS}{missing['id']}/submit/", {})
     assert incomplete.status_code == 400 and "尚未打分" in incomplete.content.decode()
-    assert ScoreSheet.objects.get(pk=missing["id"]).status == SheetStatus.DRAFT
+    assert ScoreSheet._base_manager.get(pk=missing["id"]).status == SheetStatus.DRAFT
     assert Decimal(response.json()["total"]) == Decimal("100")

@@ -19,6 +19,12 @@ from tests.factories.members import make_member
 pytestmark = pytest.mark.django_db
 
 
+def mine(user):
+    """The user's invitations as their invitations page reads them: in their person scope."""
+    with scope(person="teacher", user_id=user.pk):
+        return invitations_for(member=user.teacher.member)
+
+
 def team_group():
     edition = make_edition(series="qgs", number=3, requires_lesson_plan=False, requires_course_title=False,
                            entry_kind=EntryKind.TEAM, team_size=3, groups=(("管理组", "mgmt"),))
@@ -45,10 +51,10 @@ def test_captain_invites_two_colleagues_who_accept_and_the_team_is_approved(tree
     with scope(paths=[tree.tsinghua.path]), pytest.raises(ValidationError) as exc:
         entry_approve(entry=entry, actor=users["tsinghua"])
     assert "团队成员尚未全部确认（已确认 0/2 人）" in exc.value.messages[0]
-    [invitation] = invitations_for(member=u1.teacher.member)
+    [invitation] = mine(u1)
     team_respond(invitation=invitation, user=u1, accept=True)
     team_respond(invitation=invitation, user=u1, accept=True)  # answering twice changes nothing
-    team_respond(invitation=invitations_for(member=u2.teacher.member)[0], user=u2, accept=True)
+    team_respond(invitation=mine(u2)[0], user=u2, accept=True)
     with scope(paths=[tree.tsinghua.path]):
         approved = entry_approve(entry=entry, actor=users["tsinghua"])
     assert approved.status == EntryStatus.APPROVED
@@ -110,4 +116,4 @@ def test_only_the_captain_invites_and_only_the_invitee_answers(tree):
     invitation = team_invite(entry=entry, user=captain, id_number=mate.id_number, name="队员")
     with pytest.raises(PermissionDenied):
         team_respond(invitation=invitation, user=other, accept=True)
-    assert invitations_for(member=other.teacher.member) == []
+    assert mine(other) == []

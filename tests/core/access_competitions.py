@@ -38,9 +38,9 @@ def structure_objects(tree, users, member) -> dict:
     rule = PrizeRule.objects.create(group=group, level="first", count=1)
     bonus = PrizeBonus.objects.create(edition=edition, kind="prize", level="first", amount=Decimal("3000.00"))
     judge = make_judge("t_cy_judge", tree.chaoyang)
-    assignment = JudgeAssignment.objects.create(stage=stage, group=group, judge=judge, organization=tree.chaoyang)
-    conflict = ConflictDeclaration.objects.create(judge=judge, organization=tree.chaoyang_school, reason="曾任职")
-    sheet = ScoreSheet.objects.create(assignment=assignment, entry=entry, total=Decimal("90"))
+    assignment = JudgeAssignment._base_manager.create(stage=stage, group=group, judge=judge, organization=tree.chaoyang)
+    conflict = ConflictDeclaration._base_manager.create(judge=judge, organization=tree.chaoyang_school, reason="曾任职")
+    sheet = ScoreSheet._base_manager.create(assignment=assignment, entry=entry, total=Decimal("90"))
     result = StageResult.objects.create(stage=stage, entry=entry, score=Decimal("90"), judges=1, rank=1)
     award = Award.objects.create(edition=edition, group=group, entry=entry, organization=tree.chaoyang, kind="prize",
                                  level="first", name="一等奖", recipient=member.name, rank=1)
@@ -236,7 +236,7 @@ def registration_objects(tree, users, member) -> dict:
     assert Entry.objects.filter(pk=entry.pk).exists()
     return {"registration": SimpleNamespace(edition=edition, science=science, team_group=team_group, entry=entry,
                                             team=team, invitation=invitation, mate=mate, spare=spare),
-            TeacherAccount: TeacherAccount.objects.get(member=member), TeamMember: invitation}
+            TeacherAccount: TeacherAccount._base_manager.get(member=member), TeamMember: invitation}
 
 
 MAKERS.append(registration_objects)
@@ -303,7 +303,7 @@ def check_link(w) -> None:
     from apps.competitions.models import TeacherAccount
 
     member, spare = w.objects[m.Member], _reg(w).spare
-    accounts = TeacherAccount.objects.count()
+    accounts = TeacherAccount._base_manager.count()
     for key in m.OUTSIDERS:
         client = w.client(key)
         response = _form_post(client, "/competitions/link/", {"name": member.name, "id_number": member.id_number})
@@ -311,9 +311,9 @@ def check_link(w) -> None:
             assert response.status_code == 200 and "该会员已绑定账号" in response.content.decode()
         else:
             assert response.status_code == 404, (key, response.status_code)
-    assert TeacherAccount.objects.count() == accounts
+    assert TeacherAccount._base_manager.count() == accounts
     response = _form_post(w.client("cy_new"), "/competitions/link/", {"name": spare.name, "id_number": spare.id_number})
-    assert response.status_code == 302 and TeacherAccount.objects.filter(member=spare).exists()
+    assert response.status_code == 302 and TeacherAccount._base_manager.filter(member=spare).exists()
 
 
 def check_group_register(w) -> None:
@@ -543,8 +543,8 @@ def _jd_state(w) -> tuple:
     j = _jd(w)
     with scopes_disabled():
         return (m.state(j.sheet), m.state(j.edition), m.state(j.entry),
-                sorted(Score.objects.filter(sheet__entry=j.entry).values_list("id", "value")),
-                ScoreSheet.objects.filter(entry=j.entry).count(), StageResult.objects.filter(stage=j.stage).count(),
+                sorted(Score._base_manager.filter(sheet__entry=j.entry).values_list("id", "value")),
+                ScoreSheet._base_manager.filter(entry=j.entry).count(), StageResult.objects.filter(stage=j.stage).count(),
                 Award.objects.filter(edition=j.edition).count())
 
 
@@ -753,7 +753,7 @@ def _owner_teacher(w):
     from tests.competitions.factories import make_teacher
 
     member = _res(w, "Certificate").member
-    account = TeacherAccount.objects.filter(member=member).select_related("user").first()
+    account = TeacherAccount._base_manager.filter(member=member).select_related("user").first()
     return account.user if account else make_teacher(member, "t_cy_cert_teacher")
 
 

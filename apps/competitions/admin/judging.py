@@ -25,7 +25,7 @@ from .common import KeeperAdmin, ReadOnlyMixin, WithEditionFilter, service_or_de
 
 
 def judge_roles(user) -> list[RoleAssignment]:
-    with scopes_disabled():
+    with scopes_disabled():  # a judge's roles name their own union, whoever assigns them
         return list(RoleAssignment.objects.filter(user=user, role=Role.JUDGE, is_active=True)
                     .select_related("organization").order_by("id"))
 

@@ -215,16 +215,17 @@ class EntryViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
             member = teacher_member_or_none(user=self.request.user)
             if member is None:
                 return Entry._base_manager.none()
-            # a teacher's slice is an explicit filter on their own member record
-            queryset = Entry._base_manager.filter(
-                Q(member=member) | Q(pk__in=Entry._base_manager.filter(
+            # the teacher's person scope holds their entries and teams; the filter on their
+            # member record is the second fence
+            queryset = Entry.objects.filter(
+                Q(member=member) | Q(pk__in=Entry.objects.filter(
                     team_members__member=member,
                     team_members__status__in=(InvitationStatus.INVITED, InvitationStatus.ACCEPTED)).values("pk")))
         elif kind == "judge":
             queryset = entries_for_judge(judge=self.request.user)
         else:
             return Entry._base_manager.none()
-        team = Prefetch("team_members", queryset=TeamMember._base_manager.select_related("member"))  # the entry's own
+        team = Prefetch("team_members", queryset=TeamMember.objects.select_related("member"))  # scoped
         return queryset.select_related(*related).prefetch_related(team).order_by("group_id", "created_at", "id")
 
     def _error(self, exc):

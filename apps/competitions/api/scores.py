@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import PUBLISH_EDITION, SCORE_ENTRY
 from apps.core.api import ScopedAPIMixin
-from apps.core.scoping import scopes_disabled
 
 from ..enums import SheetStatus
 from ..models import Award, Certificate, Edition, Entry, Group, JudgeAssignment, ScoreSheet, Stage, StageResult
@@ -245,32 +244,32 @@ class ScoreSheetViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         Optional query parameters ``stage`` and ``group`` (ids)."""
         user = request.user
         rows = []
-        with scopes_disabled():
-            assignments = JudgeAssignment.objects.filter(judge=user).select_related("stage", "stage__edition")
-            for key in ("stage", "group"):
-                value = request.query_params.get(key)
-                if value is not None:
-                    if not value.isdigit():
-                        return Response([])
-                    assignments = assignments.filter(**{f"{key}_id": int(value)})
-            assignments = list(assignments.order_by("stage_id", "group_id"))
-            # every assigned entry (conflicts out) and every sheet in two queries, then per assignment
-            everything = list(entries_for_judge(judge=user).filter(group_id__in={a.group_id for a in assignments})
-                              .select_related("organization", "member", "group", "current_stage").order_by("code"))
-            sheets_of = {(s.assignment_id, s.entry_id): s for s in ScoreSheet.objects.filter(assignment__in=assignments)}
-            for a in assignments:
-                entries = [e for e in everything if e.group_id == a.group_id and e.edition_id == a.stage.edition_id
-                           and e.current_stage is not None and e.current_stage.order >= a.stage.order]
-                sheets = {e.pk: sheets_of[(a.pk, e.pk)] for e in entries if (a.pk, e.pk) in sheets_of}
-                blind = entry_blind_for(edition=a.stage.edition, viewer=user)
-                for e in entries:
-                    sheet = sheets.get(e.pk)
-                    rows.append({"id": e.pk, "code": e.code, "course_title": e.course_title,
-                                 "entrant": None if blind else e.display_name,
-                                 "unit": None if blind else e.organization.name,
-                                 "group": e.group_id, "group_name": e.group.name, "stage": a.stage_id,
-                                 "sheet": sheet.pk if sheet else None, "sheet_status": sheet.status if sheet else None,
-                                 "total": sheet.total if sheet else None})
+        # the judge's person scope: their assignments, their entries minus conflicts, their sheets
+        assignments = JudgeAssignment.objects.filter(judge=user).select_related("stage", "stage__edition")
+        for key in ("stage", "group"):
+            value = request.query_params.get(key)
+            if value is not None:
+                if not value.isdigit():
+                    return Response([])
+                assignments = assignments.filter(**{f"{key}_id": int(value)})
+        assignments = list(assignments.order_by("stage_id", "group_id"))
+        # every assigned entry (conflicts out) and every sheet in two queries, then per assignment
+        everything = list(entries_for_judge(judge=user).filter(group_id__in={a.group_id for a in assignments})
+                          .select_related("organization", "member", "group", "current_stage").order_by("code"))
+        sheets_of = {(s.assignment_id, s.entry_id): s for s in ScoreSheet.objects.filter(assignment__in=assignments)}
+        for a in assignments:
+            entries = [e for e in everything if e.group_id == a.group_id and e.edition_id == a.stage.edition_id
+                       and e.current_stage is not None and e.current_stage.order >= a.stage.order]
+            sheets = {e.pk: sheets_of[(a.pk, e.pk)] for e in entries if (a.pk, e.pk) in sheets_of}
+            blind = entry_blind_for(edition=a.stage.edition, viewer=user)
+            for e in entries:
+                sheet = sheets.get(e.pk)
+                rows.append({"id": e.pk, "code": e.code, "course_title": e.course_title,
+                             "entrant": None if blind else e.display_name,
+                             "unit": None if blind else e.organization.name,
+                             "group": e.group_id, "group_name": e.group.name, "stage": a.stage_id,
+                             "sheet": sheet.pk if sheet else None, "sheet_status": sheet.status if sheet else None,
+                             "total": sheet.total if sheet else None})
         return Response(JudgeEntrySerializer(rows, many=True).data)
 
 
@@ -397,8 +396,7 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         return stage, group
 
     def _results(self, rows):
-        with scopes_disabled():
-            return Response(StageResultSerializer(rows, many=True).data)
+        return Response(StageResultSerializer(rows, many=True).data)
 
     @extend_schema(request=None, responses=PreviewSerializer)
     @action(detail=True, methods=["get"])
@@ -432,9 +430,8 @@ class EditionResultsViewSet(ScopedAPIMixin, viewsets.GenericViewSet):
         second time ("本届结果已发布")."""
         edition = get_object_or_404(Edition, pk=pk)
         edition = edition_publish(edition=edition, actor=request.user)
-        with scopes_disabled():
-            awards = Award.objects.filter(edition=edition).count()
-            certificates = Certificate.objects.filter(award__edition=edition).count()
+        awards = Award.objects.filter(edition=edition).count()  # the keeper's scope: the whole city
+        certificates = Certificate.objects.filter(award__edition=edition).count()
         totals = prize_preview(edition=edition)["totals"]
         return Response(PublishResultSerializer({
             "edition_id": edition.pk, "status": edition.status, "published_at": edition.published_at,

@@ -9,6 +9,7 @@ from apps.core.models import ScopedModelMixin
 from apps.core.scoping import ScopedManager
 
 from ..enums import AwardKind, PrizeLevel
+from .person_scopes import TEACHER, teacher_awards
 
 
 class PrizeRule(models.Model):
@@ -56,7 +57,7 @@ class Award(ScopedModelMixin, models.Model):
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
 
-    objects = ScopedManager(path="organization__path")
+    objects = ScopedManager(path="organization__path", person={"teacher": teacher_awards})
 
     class Meta:
         verbose_name = _("获奖")
@@ -78,7 +79,7 @@ class Certificate(ScopedModelMixin, models.Model):
     code = models.CharField(_("验证码"), max_length=20, unique=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
-    objects = ScopedManager(path="award__organization__path")
+    objects = ScopedManager(path="award__organization__path", person={"teacher": TEACHER})
 
     class Meta:
         verbose_name = _("证书")

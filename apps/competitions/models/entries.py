@@ -8,12 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import ScopedModelMixin
-from apps.core.scoping import ScopedManager
+from apps.core.scoping import ScopedManager, add_person_rule
+from apps.members.models import Member
 
 from ..enums import EntryStatus, InvitationStatus
+from .person_scopes import TEACHER, judge_entries, teacher_entries, teacher_team
 
 
-class TeacherAccount(models.Model):
+class TeacherAccount(ScopedModelMixin, models.Model):
     """A self-service log-in linked to exactly one member record (by ID number + name)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher",
@@ -21,6 +23,9 @@ class TeacherAccount(models.Model):
     member = models.OneToOneField("members.Member", on_delete=models.PROTECT, related_name="teacher_account",
                                   verbose_name=_("会员"))
     linked_at = models.DateTimeField(_("绑定时间"), auto_now_add=True)
+
+    # The member's unit sees the link; the teacher sees their own.
+    objects = ScopedManager(path="member__organization__path", person={"teacher": "user"})
 
     class Meta:
         verbose_name = _("教师账号")
@@ -65,7 +70,8 @@ class Entry(ScopedModelMixin, models.Model):
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedManager(path="organization__path")
+    objects = ScopedManager(path="organization__path",
+                            person={"teacher": teacher_entries(), "judge": judge_entries()})
 
     class Meta:
         verbose_name = _("参赛报名")
@@ -98,7 +104,10 @@ class TeamMember(ScopedModelMixin, models.Model):
     invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
-    objects = ScopedManager(path="entry__organization__path")
+    # A teacher: invitations to them and the teams of entries they see; a judge: the teams
+    # of the entries they score (the serializers hide names in blind mode).
+    objects = ScopedManager(path="entry__organization__path",
+                            person={"teacher": teacher_team, "judge": judge_entries("entry__")})
 
     class Meta:
         verbose_name = _("团队成员")
@@ -124,7 +133,7 @@ class TalentPoolEntry(ScopedModelMixin, models.Model):
                               verbose_name=_("奖项"))
     added_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
-    objects = ScopedManager(path="organization__path")
+    objects = ScopedManager(path="organization__path", person={"teacher": TEACHER})
 
     class Meta:
         verbose_name = _("优秀青年教师师资库")
@@ -137,3 +146,7 @@ class TalentPoolEntry(ScopedModelMixin, models.Model):
 
 
 LIVE_ENTRY = Q(status__in=[EntryStatus.SUBMITTED, EntryStatus.APPROVED])
+
+
+# A teacher sees the member record their account links (members knows nothing of teachers).
+add_person_rule(Member, "teacher", "teacher_account__user")

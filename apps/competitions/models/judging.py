@@ -10,9 +10,10 @@ from apps.core.models import ScopedModelMixin
 from apps.core.scoping import ScopedManager
 
 from ..enums import SheetStatus
+from .person_scopes import judge_sheets
 
 
-class JudgeAssignment(models.Model):
+class JudgeAssignment(ScopedModelMixin, models.Model):
     """A judge scores one group in one stage. ``organization`` is the judge's own grassroots
     union (copied from their judge role): entries of that unit are never theirs to see."""
 
@@ -26,6 +27,9 @@ class JudgeAssignment(models.Model):
                                      verbose_name=_("评委所在单位"))
     created_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
 
+    # Staff see the assignments of their units' judges; a judge their own.
+    objects = ScopedManager(path="organization__path", person={"judge": "judge"})
+
     class Meta:
         verbose_name = _("评委分配")
         verbose_name_plural = _("评委分配")
@@ -36,7 +40,7 @@ class JudgeAssignment(models.Model):
         return f"{self.judge} · {self.group.name} · {self.stage.name}"
 
 
-class ConflictDeclaration(models.Model):
+class ConflictDeclaration(ScopedModelMixin, models.Model):
     """A judge's declared conflict with a unit (former employer, spouse's unit …): honoured
     like their own unit, subtree included."""
 
@@ -47,6 +51,9 @@ class ConflictDeclaration(models.Model):
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 
+    # Kept by the municipal admin (the root sees all); a judge sees their own declarations.
+    objects = ScopedManager(path="organization__path", person={"judge": "judge"})
+
     class Meta:
         verbose_name = _("回避申报")
         verbose_name_plural = _("回避申报")
@@ -56,7 +63,7 @@ class ConflictDeclaration(models.Model):
         return f"{self.judge} 回避 {self.organization}"
 
 
-class ScoreSheet(models.Model):
+class ScoreSheet(ScopedModelMixin, models.Model):
     """One judge's scores for one entry in one stage; locked once submitted."""
 
     assignment = models.ForeignKey(JudgeAssignment, on_delete=models.PROTECT, related_name="sheets",
@@ -68,6 +75,10 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # By the entry's unit (only the municipal admin may read sheets); a judge: their own
+    # sheets of entries they may see.
+    objects = ScopedManager(path="entry__organization__path", person={"judge": judge_sheets()})
+
     class Meta:
         verbose_name = _("评分表")
         verbose_name_plural = _("评分表")
@@ -78,11 +89,13 @@ class ScoreSheet(models.Model):
         return f"{self.entry} · {self.assignment.judge}"
 
 
-class Score(models.Model):
+class Score(ScopedModelMixin, models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("评分表"))
     criterion = models.ForeignKey("competitions.Criterion", on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("评分项"))
     value = models.DecimalField(_("得分"), max_digits=6, decimal_places=2)
+
+    objects = ScopedManager(path="sheet__entry__organization__path", person={"judge": judge_sheets("sheet__")})
 
     class Meta:
         verbose_name = _("评分")

@@ -58,7 +58,7 @@ def _payees(edition: Edition) -> tuple[list[tuple], list[dict]]:
     rates = _rates(edition)
     paid: list[tuple] = []
     skipped: list[dict] = []
-    with scopes_disabled():
+    with scopes_disabled():  # an edition's bonus batch pays every unit's winners (the keeper's action)
         awards = list(Award.objects.filter(edition=edition)
                       .select_related("entry__member__organization", "group", "organization")
                       .order_by("kind", "group_id", "rank", "id"))

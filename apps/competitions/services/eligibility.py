@@ -38,7 +38,7 @@ def _unit_paths(edition: Edition) -> list[str]:
     reads them unscoped). Cached on the edition for a listing."""
     cached = getattr(edition, "_participating_paths", None)
     if cached is None:
-        with scopes_disabled():
+        with scopes_disabled():  # the participating units are city-wide settings of the edition
             cached = list(edition.participating_units.values_list("path", flat=True))
         edition._participating_paths = cached
     return cached

@@ -75,7 +75,6 @@ def entry_transition(*, entry: Entry, to: str, actor, guard: Callable[[Entry], d
         locked.decision_reason = reason if to == EntryStatus.REJECTED else ""
     elif to == EntryStatus.SUBMITTED:
         locked.decided_by, locked.decided_at, locked.decision_reason = None, None, ""
-    with scopes_disabled():  # the row locked above
-        locked.save()
+    locked.save()  # save() goes through the base manager: no scope needed for the row locked above
     audit_record(actor=actor, action=ENTRY_ACTIONS[to], target=locked, data={"from": before, **data})
     return locked

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record
-from apps.core.scoping import scopes_disabled
+from apps.core.scoping import scope, scopes_disabled
 
 from ..enums import EditionStatus, SheetStatus
 from ..models import ConflictDeclaration, Criterion, Entry, JudgeAssignment, Score, ScoreSheet, Stage, criteria_for
@@ -45,7 +45,7 @@ def judge_assign(*, stage: Stage, group, judge, actor) -> JudgeAssignment:
     units = judge_units(judge=judge)
     if not units:
         raise ValidationError({"judge": [NOT_A_JUDGE]})
-    with scopes_disabled():
+    with scopes_disabled():  # one assignment per judge, stage and group city-wide (idempotent)
         assignment, created = JudgeAssignment.objects.get_or_create(
             stage=stage, group=group, judge=judge, defaults={"organization": units[0]})
     if created:
@@ -79,7 +79,7 @@ def conflict_declare(*, judge, organization, reason: str = "", actor) -> Conflic
     lists, cannot be scored, and sheets already given to them are left out of the results."""
     _check_judge(judge)
     reason = (reason or "").strip()[:200]
-    with scopes_disabled():
+    with scopes_disabled():  # one declaration per judge and unit city-wide (idempotent)
         declaration, created = ConflictDeclaration.objects.get_or_create(
             judge=judge, organization=organization, defaults={"reason": reason})
     if created:
@@ -124,10 +124,17 @@ def conflict_delete(*, declaration: ConflictDeclaration, actor) -> None:
 # --- score sheets ------------------------------------------------------------------------
 
 
+def as_judge(judge):
+    """A judge's own scoring runs in the judge's person scope, whoever calls it (the judge's
+    pages and API already are in it): only their assignments' entries minus conflicts and
+    their own sheets exist there."""
+    return scope(person="judge", user_id=judge.pk)
+
+
 def visible_entry(*, judge, entry, stage: Stage) -> Entry:
     """The entry if ``judge`` may score it in ``stage``; else ``Entry.DoesNotExist``."""
     entry_id = entry.pk if isinstance(entry, Entry) else entry
-    with scopes_disabled():
+    with as_judge(judge):
         found = entries_for_judge(judge=judge, stage=stage).filter(pk=entry_id).select_related(
             "organization", "member").first()
     if found is None:
@@ -201,6 +208,11 @@ def sheet_save(*, judge, entry, stage: Stage, scores: dict, actor) -> ScoreSheet
     decimals; an empty value clears the line). Only for an entry in
     ``entries_for_judge(judge=judge, stage=stage)`` (else ``Entry.DoesNotExist``); a submitted sheet
     is locked. Bad input changes nothing."""
+    with as_judge(judge):
+        return _sheet_save(judge=judge, entry=entry, stage=stage, scores=scores, actor=actor)
+
+
+def _sheet_save(*, judge, entry, stage: Stage, scores: dict, actor) -> ScoreSheet:
     entry = visible_entry(judge=judge, entry=entry, stage=stage)
     values = _parse(scores, criteria_for(stage, entry.group_id))
     sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
@@ -218,25 +230,26 @@ def sheet_submit(*, judge, entry, stage: Stage, actor, scores: dict | None = Non
     of the stage must be scored; the total is their sum. Submitting an already submitted sheet
     returns it unchanged (a double click) unless different scores are sent with it, which is
     refused as a change to a locked sheet."""
-    entry = visible_entry(judge=judge, entry=entry, stage=stage)
-    criteria = criteria_for(stage, entry.group_id)
-    values = _parse(scores, criteria) if scores else {}
-    sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
-    if sheet.status == SheetStatus.SUBMITTED:
+    with as_judge(judge):  # the judge's own sheet, in the judge's person scope
+        entry = visible_entry(judge=judge, entry=entry, stage=stage)
+        criteria = criteria_for(stage, entry.group_id)
+        values = _parse(scores, criteria) if scores else {}
+        sheet = _locked_sheet(judge=judge, entry=entry, stage=stage)
+        if sheet.status == SheetStatus.SUBMITTED:
+            current = _current(sheet)
+            if any(current.get(cid) != value for cid, value in values.items()):
+                raise ValidationError(LOCKED)
+            return sheet
+        if not criteria:
+            raise ValidationError("本轮未设置评分项，不能提交。")
+        _apply(sheet, values)
         current = _current(sheet)
-        if any(current.get(cid) != value for cid, value in values.items()):
-            raise ValidationError(LOCKED)
+        missing = [c.name for c in criteria if c.pk not in current]
+        if missing:
+            raise ValidationError({"scores": ["以下评分项尚未打分：" + "、".join(missing) + "。"]})
+        sheet.total = sum((current[c.pk] for c in criteria), Decimal("0"))
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["total", "status", "submitted_at", "updated_at"])
+        _audit(sheet, "score_sheet.submit", actor, entry, stage)
         return sheet
-    if not criteria:
-        raise ValidationError("本轮未设置评分项，不能提交。")
-    _apply(sheet, values)
-    current = _current(sheet)
-    missing = [c.name for c in criteria if c.pk not in current]
-    if missing:
-        raise ValidationError({"scores": ["以下评分项尚未打分：" + "、".join(missing) + "。"]})
-    sheet.total = sum((current[c.pk] for c in criteria), Decimal("0"))
-    sheet.status = SheetStatus.SUBMITTED
-    sheet.submitted_at = timezone.now()
-    sheet.save(update_fields=["total", "status", "submitted_at", "updated_at"])
-    _audit(sheet, "score_sheet.submit", actor, entry, stage)
-    return sheet

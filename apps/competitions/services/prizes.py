@@ -162,7 +162,7 @@ def _compute(edition: Edition) -> tuple[dict, list[tuple[dict, Entry | None, obj
     rules_by_group: dict[int, dict[str, PrizeRule]] = defaultdict(dict)
     for rule in PrizeRule.objects.filter(group__edition=edition):
         rules_by_group[rule.group_id][rule.level] = rule
-    with scopes_disabled():
+    with scopes_disabled():  # unsubmitted sheets city-wide (a warning, no names)
         drafts = ScoreSheet.objects.filter(assignment__stage=stage, status=SheetStatus.DRAFT,
                                            entry__status=EntryStatus.APPROVED).count()
     if drafts:
@@ -216,7 +216,7 @@ def _compute(edition: Edition) -> tuple[dict, list[tuple[dict, Entry | None, obj
         preview["awards"].extend(block["awards"])
         preview["groups"].append(block)
 
-    with scopes_disabled():
+    with scopes_disabled():  # the edition's chosen units are city-wide settings
         units = list(edition.organisation_award_units.order_by("path"))
     for unit in units:
         row = _row(kind=AwardKind.ORGANISATION, award_name=KIND_NAMES[AwardKind.ORGANISATION], name=unit.name,
@@ -236,7 +236,7 @@ def prize_preview(*, edition: Edition) -> dict:
 
 def _people(entry: Entry) -> list:
     """The captain (or the individual), then the accepted team members."""
-    with scopes_disabled():
+    with scopes_disabled():  # a winning team's members, whoever's scope (certificates name them)
         team = [tm.member for tm in TeamMember.objects.filter(entry=entry, status=InvitationStatus.ACCEPTED)
                 .select_related("member").order_by("id") if tm.member_id != entry.member_id]
     return [entry.member, *team]
@@ -263,7 +263,7 @@ def edition_publish(*, edition: Edition, actor) -> Edition:
     publication is refused with "本届结果已发布"."""
     if not actor.has_perm(PUBLISH_EDITION):
         raise PermissionDenied("没有发布比赛结果的权限。")
-    with scopes_disabled():
+    with scopes_disabled():  # publishing is one city-wide step (the keeper's)
         current = Edition.objects.select_for_update(of=("self",)).get(pk=edition.pk)
         if current.status == EditionStatus.PUBLISHED:
             raise ValidationError(ALREADY_PUBLISHED)
@@ -276,7 +276,7 @@ def edition_publish(*, edition: Edition, actor) -> Edition:
 def _write_results(locked: Edition, actor) -> dict:
     """Awards, certificates and the talent pool of an edition being published (under its
     lock); returns what the publication's audit records."""
-    with scopes_disabled():
+    with scopes_disabled():  # awards go to every unit's winners (the keeper's step)
         stage = stage_final(edition=locked)
         if stage is None:
             raise ValidationError("本届未设置比赛轮次，不能发布。")

@@ -30,7 +30,7 @@ from apps.accounts.models import User
 from apps.accounts.services import role_assign
 from apps.core.audit import audit_record
 from apps.core.crypto import lookup_hash
-from apps.core.scoping import get_scope, in_scope, scopes_disabled
+from apps.core.scoping import get_scope, scope, scopes_disabled
 from apps.core.uploads import check_document, original_name, random_name
 from apps.members.enums import MemberStatus
 from apps.members.models import Member
@@ -94,7 +94,7 @@ def member_by_identity(*, id_number: str, name: str) -> Member:
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
     name = (name or "").strip()
-    with scopes_disabled():
+    with scopes_disabled():  # a person is found city-wide by ID + name; a miss never says why
         member = (Member.objects.filter(id_hash=lookup_hash(id_number), status=MemberStatus.ACTIVE)
                   .select_related("organization").first())
     if member is None or not name or member.name != name:
@@ -103,7 +103,7 @@ def member_by_identity(*, id_number: str, name: str) -> Member:
 
 
 def _link(*, user: User, member: Member, action: str) -> TeacherAccount:
-    with scopes_disabled():
+    with scopes_disabled():  # a member is linked once city-wide, whoever asks
         if TeacherAccount.objects.filter(member=member).exists():
             raise ValidationError(ALREADY_LINKED, code="linked")
         try:
@@ -111,7 +111,8 @@ def _link(*, user: User, member: Member, action: str) -> TeacherAccount:
                 account = TeacherAccount.objects.create(user=user, member=member)
         except IntegrityError as exc:  # linked concurrently
             raise ValidationError(ALREADY_LINKED, code="linked") from exc
-    role_assign(user=user, organization=member.organization, role=Role.TEACHER)
+    # The system grants it: the person proved to be this member (ID + name), at the member's union.
+    role_assign(user=user, organization=member.organization, role=Role.TEACHER, system=True)
     audit_record(actor=user, action=action, target=account, organization=member.organization,
                  data={"member": member.pk})
     return account
@@ -138,7 +139,7 @@ def teacher_signup(*, username: str, password: str, password2: str | None = None
     if errors:
         raise ValidationError(errors)
     member = member_by_identity(id_number=id_number, name=name)
-    with scopes_disabled():
+    with scopes_disabled():  # the sign-up is anonymous: a member is linked once city-wide
         if TeacherAccount.objects.filter(member=member).exists():
             raise ValidationError({"id_number": ValidationError(ALREADY_LINKED, code="linked")})
     try:
@@ -153,7 +154,7 @@ def teacher_signup(*, username: str, password: str, password2: str | None = None
 @transaction.atomic
 def teacher_link(*, user: User, id_number: str, name: str) -> TeacherAccount:
     """Link an existing (teacher role) user to their member record."""
-    with scopes_disabled():
+    with scopes_disabled():  # the user's own link, by their id, before they act as a teacher
         if TeacherAccount.objects.filter(user=user).exists():
             raise ValidationError(OWN_ACCOUNT_LINKED, code="own_linked")
     member = member_by_identity(id_number=id_number, name=name)
@@ -267,7 +268,7 @@ def _full_already(group: Group) -> bool:
     meanwhile by a withdrawal is seen by the next try.)"""
     if group.capacity is None:
         return False
-    with scopes_disabled():
+    with scopes_disabled():  # a group's capacity is city-wide: every unit's live entries count
         return Entry.objects.filter(LIVE_ENTRY, group=group).count() >= group.capacity
 
 
@@ -290,7 +291,7 @@ def entry_register(*, user, group: Group, course_title: str = "", video_url: str
     problem = edition_registration_problem(edition=edition, now=now)
     if problem:
         raise ValidationError({"group": [problem]}, code="closed")
-    with scopes_disabled():
+    with as_teacher(user):
         existing = Entry.objects.filter(edition=edition, member=member).select_related("group").first()
     if existing is not None and existing.status in LIVE:
         return _existing_answer(existing, group)
@@ -322,7 +323,7 @@ def entry_register(*, user, group: Group, course_title: str = "", video_url: str
 @transaction.atomic
 def _book(draft: Entry, *, user, existing: Entry | None) -> tuple[Entry, bool]:
     group = draft.group
-    with scopes_disabled():
+    with scopes_disabled():  # the capacity lock and count span every unit's entries of the group
         capacity = group.capacity
         if LOCKING and capacity is not None:
             # the group row is the lock every registration of the group queues on
@@ -384,11 +385,18 @@ def _reactivate(existing: Entry, draft: Entry) -> Entry:
 
 def _locked_own(entry: Entry, user) -> Entry:
     member = teacher_member(user=user)
-    with scopes_disabled():
-        locked = Entry.objects.select_for_update(of=("self",)).select_related("edition", "group").get(pk=entry.pk)
-    if locked.member_id != member.pk:
+    with as_teacher(user):
+        locked = Entry.objects.select_for_update(of=("self",)).select_related("edition", "group").filter(
+            pk=entry.pk).first()
+    if locked is None or locked.member_id != member.pk:
         raise PermissionDenied(NOT_YOURS)
     return locked
+
+
+def as_teacher(user):
+    """A teacher's own entries are read in the teacher's person scope, whoever calls (their
+    pages and API already are in it)."""
+    return scope(person="teacher", user_id=user.pk)
 
 
 def _check_deadline(entry: Entry, now) -> None:
@@ -450,9 +458,12 @@ def _approved_count(group_id: int, organization_id: int) -> int:
 
 
 def _check_reviewer(entry: Entry) -> None:
-    """The decision is the entry's unit's (or a unit above it): outside the acting scope is
-    refused, as the pages and API make it a 404 before."""
-    if get_scope() is not None and not in_scope(entry.organization.path):
+    """The decision is the entry's unit's (or a unit above it): outside the acting subtree
+    is refused, as the pages and API make it a 404 before. Fails closed: outside any scope,
+    or in a person scope (a teacher, a judge), nobody decides; only an explicit
+    ``scopes_disabled()`` (seeding) passes."""
+    current = get_scope()
+    if current is None or not current.allows_path(entry.organization.path):
         raise PermissionDenied("该报名不在您的管理范围内。")
 
 
@@ -460,7 +471,7 @@ def entry_team_problem(*, entry: Entry) -> str | None:
     """Why a team entry cannot be approved yet (None when the team is complete)."""
     if entry.group.entry_kind != EntryKind.TEAM:
         return None
-    with scopes_disabled():
+    with scopes_disabled():  # every invitation of the team counts, whoever asks (its unit or its teacher)
         statuses = list(TeamMember.objects.filter(entry=entry).values_list("status", flat=True))
     accepted = statuses.count(InvitationStatus.ACCEPTED)
     needed = max(entry.group.team_size - 1, 0)

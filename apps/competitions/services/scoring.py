@@ -71,7 +71,7 @@ def stage_ranking(*, stage: Stage, group=None) -> dict[int, list[Ranked]]:
     """{group_id: [Ranked, … by rank]} for ``stage`` (all groups, or one), computed from the
     submitted sheets without writing anything. Entries without a submitted sheet are left out."""
     trim_min = stage.edition.trim_min_judges
-    with scopes_disabled():
+    with scopes_disabled():  # a stage's ranking uses every entry and sheet city-wide
         entries = {e.pk: e for e in stage_entries(stage=stage, group=group)}
         sheets_of = criteria_by_group(stage, {e.group_id for e in entries.values()})
         sheets = list(ScoreSheet.objects.filter(assignment__stage=stage, status=SheetStatus.SUBMITTED,
@@ -111,7 +111,7 @@ def stage_ranking(*, stage: Stage, group=None) -> dict[int, list[Ranked]]:
 
 
 def _advanced_groups(stage: Stage) -> set[int]:
-    with scopes_disabled():
+    with scopes_disabled():  # advancement is settled per group city-wide
         return set(StageResult.objects.filter(stage=stage, advanced=True).values_list("entry__group_id", flat=True))
 
 
@@ -132,7 +132,7 @@ def stage_aggregate(*, stage: Stage, group=None, actor=None) -> list[StageResult
     if group is not None and group.pk in settled:
         raise ValidationError("该组本轮已完成晋级，成绩不能重新计算。")
     ranking = stage_ranking(stage=stage, group=group)
-    with scopes_disabled():
+    with scopes_disabled():  # results are recomputed for every unit's entries
         stale = StageResult.objects.filter(stage=stage).exclude(entry__group_id__in=settled)
         if group is not None:
             stale = stale.filter(entry__group=group)
@@ -166,7 +166,7 @@ def stage_advance(*, stage: Stage, actor, group=None) -> list[StageResult]:
     if group is not None and group.pk in settled:
         return _advanced(stage, group)
     stage_aggregate(stage=stage, group=group, actor=actor)
-    with scopes_disabled():
+    with scopes_disabled():  # results are recomputed for every unit's entries
         fresh = StageResult.objects.filter(stage=stage).exclude(entry__group_id__in=settled)
         if group is not None:
             fresh = fresh.filter(entry__group=group)
@@ -186,7 +186,7 @@ def stage_advance(*, stage: Stage, actor, group=None) -> list[StageResult]:
 
 
 def _advanced(stage: Stage, group=None) -> list[StageResult]:
-    with scopes_disabled():
+    with scopes_disabled():  # the advanced entries of every unit
         qs = StageResult.objects.filter(stage=stage, advanced=True)
         if group is not None:
             qs = qs.filter(entry__group=group)

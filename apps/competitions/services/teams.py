@@ -19,7 +19,7 @@ from ..enums import EntryKind, EntryStatus, InvitationStatus
 from ..models import Entry, TeamMember
 from ..selectors import member_live_entry
 from .eligibility import member_eligibility_problems
-from .registration import CLOSED_CHANGE, NOT_YOURS, member_by_identity, teacher_member
+from .registration import CLOSED_CHANGE, NOT_YOURS, as_teacher, member_by_identity, teacher_member
 
 NOT_A_TEAM = "本组为个人赛，不能邀请队员。"
 TEAM_FULL = "团队人数已满。"
@@ -33,7 +33,7 @@ ALREADY_ANSWERED = "您已答复过该邀请。"
 
 def _lock_member(member: Member) -> None:
     """Serialise invitations and answers concerning one person."""
-    with scopes_disabled():
+    with scopes_disabled():  # the invitee's row is locked whoever invites (they are not the captain's)
         list(Member.objects.select_for_update(of=("self",)).filter(pk=member.pk).values_list("pk"))
 
 
@@ -45,9 +45,10 @@ def team_invite(*, entry: Entry, user, id_number: str, name: str, now: dt.dateti
     invited again."""
     now = now or timezone.now()
     captain = teacher_member(user=user)
-    with scopes_disabled():
-        entry = Entry.objects.select_for_update(of=("self",)).select_related("edition", "group").get(pk=entry.pk)
-    if entry.member_id != captain.pk:
+    with as_teacher(user):
+        entry = Entry.objects.select_for_update(of=("self",)).select_related("edition", "group").filter(
+            pk=entry.pk).first()
+    if entry is None or entry.member_id != captain.pk:
         raise PermissionDenied(NOT_YOURS)
     if entry.group.entry_kind != EntryKind.TEAM:
         raise ValidationError(NOT_A_TEAM)
@@ -61,7 +62,7 @@ def team_invite(*, entry: Entry, user, id_number: str, name: str, now: dt.dateti
     if invitee.organization.grassroots_path() != entry.organization.grassroots_path():
         raise ValidationError(OTHER_UNIT)
     _lock_member(invitee)
-    with scopes_disabled():
+    with as_teacher(user):  # the captain's own team (member_live_entry looks at the invitee city-wide)
         current = TeamMember.objects.filter(entry=entry, member=invitee).first()
         if current is not None and current.status in (InvitationStatus.INVITED, InvitationStatus.ACCEPTED):
             return current
@@ -93,10 +94,10 @@ def team_respond(*, invitation: TeamMember, user, accept: bool, now: dt.datetime
     """The invitee accepts or declines (answering the same way twice changes nothing)."""
     now = now or timezone.now()
     member = teacher_member(user=user)
-    with scopes_disabled():
+    with as_teacher(user):
         invitation = (TeamMember.objects.select_for_update(of=("self",))
-                      .select_related("entry__edition", "entry__group").get(pk=invitation.pk))
-    if invitation.member_id != member.pk:
+                      .select_related("entry__edition", "entry__group").filter(pk=invitation.pk).first())
+    if invitation is None or invitation.member_id != member.pk:
         raise PermissionDenied("这不是给您的邀请。")
     wanted = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     if invitation.status == wanted:
@@ -110,7 +111,7 @@ def team_respond(*, invitation: TeamMember, user, accept: bool, now: dt.datetime
         raise ValidationError(ENTRY_GONE)
     if accept:
         _lock_member(member)
-        with scopes_disabled():
+        with as_teacher(user):
             own = Entry.objects.filter(edition=entry.edition, member=member,
                                        status__in=(EntryStatus.SUBMITTED, EntryStatus.APPROVED)).exists()
             joined = TeamMember.objects.filter(member=member, entry__edition=entry.edition,
@@ -124,8 +125,7 @@ def team_respond(*, invitation: TeamMember, user, accept: bool, now: dt.datetime
             raise ValidationError(problems)
     invitation.status = wanted
     invitation.responded_at = timezone.now()
-    with scopes_disabled():
-        invitation.save(update_fields=["status", "responded_at"])
+    invitation.save(update_fields=["status", "responded_at"])
     audit_record(actor=user, action="team.accept" if accept else "team.decline", target=entry,
                  data={"member": member.pk})
     return invitation

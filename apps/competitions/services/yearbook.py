@@ -59,7 +59,7 @@ def yearbook_rows() -> list[dict]:
     """One row per edition and group, then the edition's total row (``is_total``), editions
     by year, series and number. Each row carries the ``FIGURES`` keys and the edition's
     identity (``edition_id``, ``year``, ``series``, ``number``, ``edition``, ``group``)."""
-    with scopes_disabled():
+    with scopes_disabled():  # the yearbook counts every unit's entries and awards (municipal figures)
         editions = list(Edition.objects.select_related("series").order_by("year", "series__code", "number"))
         groups = defaultdict(list)
         for group in Group.objects.order_by("edition_id", "order", "id"):

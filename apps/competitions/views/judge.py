@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.permissions import SCORE_ENTRY
-from apps.core.scoping import scopes_disabled
 
 from ..enums import EditionStatus, SheetStatus
 from ..models import Entry, JudgeAssignment, Score, ScoreSheet, Stage, TeamMember, criteria_for
@@ -36,8 +35,9 @@ def judge_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.has_perm(SCORE_ENTRY):
             raise Http404
-        with scopes_disabled():  # judges work across units: entries_for_judge is the fence
-            return view(request, *args, **kwargs)
+        # the judge's person scope (bound by the middleware) is the fence; entries_for_judge
+        # filters the same rule explicitly as the second
+        return view(request, *args, **kwargs)
     return wrapped
 
 

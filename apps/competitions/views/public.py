@@ -44,13 +44,17 @@ def normalize_code(raw: str | None) -> str:
     return re.sub(r"[\s\-]+", "", raw or "").upper()
 
 
-def _certificate(code: str) -> Certificate | None:
+def _certificate(code: str, *, public: bool = False) -> Certificate | None:
+    """The certificate of ``code`` in the acting scope (its teacher, staff of its unit), or
+    city-wide for the public verification page (``public``)."""
     code = normalize_code(code)
     if not CODE_RE.match(code):
         return None
-    with scopes_disabled():
-        return (Certificate.objects.select_related("award__edition", "award__group", "award__organization", "member")
-                .filter(code=code).first())
+    related = ("award__edition", "award__group", "award__organization", "member")
+    if not public:
+        return Certificate.objects.select_related(*related).filter(code=code).first()
+    with scopes_disabled():  # public verification: whoever holds the code sees holder, award, unit
+        return Certificate.objects.select_related(*related).filter(code=code).first()
 
 
 def teacher_member_id(user) -> int | None:
@@ -88,10 +92,9 @@ def my_certificates(request):
     member_id = teacher_member_id(request.user)
     rows = []
     if member_id is not None:
-        with scopes_disabled():
-            rows = list(Certificate.objects.filter(member_id=member_id)
-                        .select_related("award__edition", "award__group", "award__organization")
-                        .order_by("-award__edition__year", "-id"))
+        rows = list(Certificate.objects.filter(member_id=member_id)  # the teacher's scope: their own
+                    .select_related("award__edition", "award__group", "award__organization")
+                    .order_by("-award__edition__year", "-id"))
     return render(request, "competitions/public/my_certificates.html",
                   {"linked": member_id is not None, "certificates": rows})
 
@@ -137,7 +140,7 @@ def verify_code(request, code: str):
     if _throttled(request):
         return _public(render(request, "competitions/public/verify_result.html",
                               {"throttled": True, "code": ""}, status=429))
-    certificate = _certificate(code)
+    certificate = _certificate(code, public=True)
     if certificate is None:
         _count_miss(request)
         return _public(render(request, "competitions/public/verify_result.html",

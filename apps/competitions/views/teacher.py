@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.acting import acting_organization
 from apps.accounts.permissions import REGISTER_ENTRY
 from apps.core.net import client_ip
-from apps.core.scoping import scopes_disabled
 
 from ..enums import EditionStatus, EntryStatus, InvitationStatus
 from ..models import Edition, Entry, Group, TeamMember, UnitQuota
@@ -99,15 +98,16 @@ def _entry_for(request, pk: int):
     """(entry, role) where role is "owner", "team" or "staff"; 404 for anyone else."""
     member = teacher_member_or_none(user=request.user)
     if member is not None:
-        with scopes_disabled():
-            entry = (Entry.objects.filter(pk=pk).select_related("edition", "group", "organization", "member")
-                     .first())
-            if entry is not None:
-                if entry.member_id == member.pk:
-                    return entry, "owner"
-                if TeamMember.objects.filter(entry=entry, member=member, status__in=(
-                        InvitationStatus.INVITED, InvitationStatus.ACCEPTED)).exists():
-                    return entry, "team"
+        # the teacher's person scope holds only their own entries and teams; the checks below
+        # are the second fence
+        entry = (Entry.objects.filter(pk=pk).select_related("edition", "group", "organization", "member")
+                 .first())
+        if entry is not None:
+            if entry.member_id == member.pk:
+                return entry, "owner"
+            if TeamMember.objects.filter(entry=entry, member=member, status__in=(
+                    InvitationStatus.INVITED, InvitationStatus.ACCEPTED)).exists():
+                return entry, "team"
     if request.user.has_perm(VIEW):
         entry = Entry.objects.filter(pk=pk).select_related("edition", "group", "organization", "member").first()
         if entry is not None:  # the scoped manager: another unit's entry is not found
@@ -195,9 +195,8 @@ def group_register(request, pk: int):
     first entry)."""
     member = _teacher_or_404(request)
     group = get_object_or_404(Group.objects.select_related("edition", "edition__series"), pk=pk)
-    with scopes_disabled():
-        existing = Entry.objects.filter(edition=group.edition, member=member, group=group,
-                                        status__in=(EntryStatus.SUBMITTED, EntryStatus.APPROVED)).first()
+    existing = Entry.objects.filter(edition=group.edition, member=member, group=group,  # the teacher's scope
+                                    status__in=(EntryStatus.SUBMITTED, EntryStatus.APPROVED)).first()
     if existing is not None and request.method == "GET":
         return redirect("competitions:entry", pk=existing.pk)
     problems = []
@@ -223,8 +222,7 @@ def group_register(request, pk: int):
 
 
 def _entry_context(request, entry, role, form=None, invite_form=None):
-    with scopes_disabled():
-        team = list(TeamMember.objects.filter(entry=entry).select_related("member").order_by("id"))
+    team = list(TeamMember.objects.filter(entry=entry).select_related("member").order_by("id"))  # scoped
     editable = (role == "owner" and entry.status == EntryStatus.SUBMITTED
                 and entry.edition.registration_is_open())
     if form is None and editable:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="记入审计日志的操作人用户名（可选）")
 
     def handle(self, *args, file, dry_run, user, **options):
-        with scopes_disabled():
+        with scopes_disabled():  # a command has no acting user: it imports for the root unit
             root = Organization.objects.filter(depth=1).order_by("path").first()
         if root is None:
             raise CommandError("找不到市级工会：请先建立组织结构。")

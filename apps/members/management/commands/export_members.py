@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 reason = reveal_reason(reason)
             except ValidationError as exc:
                 raise CommandError("--reveal 需要 --reason：请填写导出完整信息的原因。") from exc
-        with scopes_disabled():
+        with scopes_disabled():  # a command has no acting user: --org is looked up city-wide
             unit = Organization.objects.filter(code=org).first()
         if unit is None:
             raise CommandError(f"单位编码 {org} 不存在。")

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="记入审计日志的操作人用户名（可选）")
 
     def handle(self, *args, file, org, dry_run, user, **options):
-        with scopes_disabled():
+        with scopes_disabled():  # a command has no acting user: --org is looked up city-wide
             organization = Organization.objects.filter(code=org).first()
         if organization is None:
             raise CommandError(f"找不到单位编码“{org}”。")

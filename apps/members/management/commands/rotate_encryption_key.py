@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = 0
-        with scopes_disabled():
+        with scopes_disabled():  # key rotation re-encrypts every member of the city
             ids = list(Member._base_manager.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), BATCH):
                 with transaction.atomic():
