@@ -26,18 +26,21 @@ TRANSITIONS = {
     ("members/services.py", "member_change_status"): "Member.status",
     ("honours/services.py", "honour_change_status"): "Honour.status",
     ("honours/services.py", "nomination_transition"): "Nomination.status",
+    ("competitions/services/entry_status.py", "entry_transition"): "Entry.status",
+    ("competitions/services/structure.py", "edition_transition"): "Edition.status",
+    ("petitions/services.py", "case_transition"): "Case.status",
+    ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
+    ("competitions/services/teams.py", "team_respond"): "TeamMember.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.
 NOT_A_STATUS_FIELD = {
+    ("competitions/services/structure.py", "edition_save"): "a new edition's initial 筹备中 (creation, not a move)",
     ("honours/importing.py", "__call__"): "an import row's parsed value, not a model",
     ("members/importing/service.py", "__init__"): "the importer's column cleaner, not a model",
 }
 
-# pending: comps branch — competitions' entries, editions, invitations and score sheets are being
-# moved into transition functions by engineer `comps` in parallel; the lead removes this entry
-# (and PENDING_LOCKS below) at merge.
-PENDING_COMPS = "competitions/"
+PENDING_COMPS = "\0"  # no module is exempt any more
 
 
 def _calls_status_keyword(node: ast.Call) -> bool:

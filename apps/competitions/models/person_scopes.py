@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q
 
 from apps.accounts.enums import Role
 from apps.accounts.models import RoleAssignment
 from apps.core.scoping import Scope
+from apps.organizations.enums import OrgKind
+from apps.organizations.models import Organization
 
 from ..enums import EntryStatus, InvitationStatus
 
@@ -47,17 +50,15 @@ class JudgeReach:
 
 
 def _grassroots(path: str, kind: str) -> str:
-    from apps.organizations.enums import OrgKind
-    from apps.organizations.models import Organization
-
     return path[: 2 * Organization.steplen] if kind in (OrgKind.BRANCH, OrgKind.GROUP) else path
 
 
 def judge_reach(user_id: int) -> JudgeReach:
     """The judge's assignments and conflicts, read by the judge's own id (the explicit
     filter is the scope: ``_base_manager`` so staff asking about a judge get the same answer)."""
-    from .judging import ConflictDeclaration, JudgeAssignment
-
+    # Through the app registry: models/judging.py builds its managers from this module's rules.
+    JudgeAssignment = apps.get_model("competitions", "JudgeAssignment")  # noqa: N806
+    ConflictDeclaration = apps.get_model("competitions", "ConflictDeclaration")  # noqa: N806
     assignments = tuple(JudgeAssignment._base_manager.filter(judge_id=user_id).values_list(
         "group_id", "stage__edition_id", "stage_id", "stage__order").order_by("id"))
     paths = {_grassroots(p, k) for p, k in RoleAssignment._base_manager.filter(

@@ -327,7 +327,7 @@ def _book(draft: Entry, *, user, existing: Entry | None) -> tuple[Entry, bool]:
         capacity = group.capacity
         if LOCKING and capacity is not None:
             # the group row is the lock every registration of the group queues on
-            capacity = Group.objects.select_for_update().filter(pk=group.pk).values_list("capacity", flat=True)[0]
+            capacity = Group.objects.select_for_update(of=("self",)).filter(pk=group.pk).values_list("capacity", flat=True)[0]
             again = Entry.objects.filter(edition_id=draft.edition_id, member=draft.member).select_related(
                 "group").first()
             if again is not None and again.status in LIVE:  # the same teacher's other submit won

@@ -152,7 +152,7 @@ def _edition_of(obj) -> Edition:
 def structure_save(*, obj: models.Model, actor=None) -> models.Model:
     """Save a group, stage, criterion, prize rule or bonus of an edition, audited. An
     edition whose results are published is locked."""
-    edition = Edition.objects.select_for_update().get(pk=_edition_of(obj).pk)
+    edition = Edition.objects.select_for_update(of=("self",)).get(pk=_edition_of(obj).pk)
     if edition.status == EditionStatus.PUBLISHED:
         raise ValidationError(PUBLISHED_LOCKED)
     if isinstance(obj, PrizeRule) and (obj.ratio is None) == (obj.count is None):
@@ -173,7 +173,7 @@ def structure_save(*, obj: models.Model, actor=None) -> models.Model:
 
 @transaction.atomic
 def structure_delete(*, obj: models.Model, actor=None) -> None:
-    edition = Edition.objects.select_for_update().get(pk=_edition_of(obj).pk)
+    edition = Edition.objects.select_for_update(of=("self",)).get(pk=_edition_of(obj).pk)
     if edition.status == EditionStatus.PUBLISHED:
         raise ValidationError(PUBLISHED_LOCKED)
     audit_record(actor=actor, action=f"competition_{obj._meta.model_name}.delete", target=obj,
@@ -197,7 +197,7 @@ def quota_set(*, group: Group, organization: Organization, quota: int, actor=Non
         raise ValidationError({"organization": [NOT_GRASSROOTS]})
     if not in_scope(organization.path):
         raise ValidationError({"organization": [OUT_OF_SCOPE]})
-    edition = Edition.objects.select_for_update().get(pk=group.edition_id)
+    edition = Edition.objects.select_for_update(of=("self",)).get(pk=group.edition_id)
     if edition.status == EditionStatus.PUBLISHED:
         raise ValidationError(PUBLISHED_LOCKED)
     row = (UnitQuota.objects.select_for_update(of=("self",))
