@@ -54,6 +54,7 @@ from .services.series import series_seed
 SEED = "union-portal-competitions-demo"
 TEACHER_USERNAME, TEACHER_NAME, TEACHER_UNIT = "teacher1", "张晓明", "U-THU"
 JUDGE_USERNAME = "judge1"
+JUDGE_USERNAMES = (JUDGE_USERNAME, "judge2")
 
 CRITERIA = (("教学设计", 20, "最佳教学设计奖"), ("课堂教学", 75, "最佳课堂教学奖"), ("教学反思", 5, "最佳教学反思奖"))
 PAPER_CRITERIA = (("选题与创新", 30, ""), ("研究方法", 40, ""), ("写作规范", 30, ""))
@@ -370,7 +371,8 @@ def seed_jjb5() -> None:
 
 
 def seed_qjs15() -> None:
-    """The demo journey's edition: 清华 may send one teacher to 理科; judge1 (北大) judges it."""
+    """The demo journey's edition: 清华 may send one teacher to 理科; judge1 (北大) and judge2
+    (北师大) judge it."""
     from apps.accounts.enums import Role
     from apps.accounts.models import RoleAssignment, User
 
@@ -384,11 +386,12 @@ def seed_qjs15() -> None:
     tsinghua = Organization._base_manager.filter(code=TEACHER_UNIT).first()
     if tsinghua is not None:
         UnitQuota._base_manager.create(group=science, organization=tsinghua, quota=1)
-    judge = User.objects.filter(username=JUDGE_USERNAME).first()
-    role = RoleAssignment._base_manager.filter(user=judge, role=Role.JUDGE, is_active=True).select_related(
-        "organization").first() if judge else None
-    if role is not None:
-        JudgeAssignment.objects.create(stage=stage, group=science, judge=judge, organization=role.organization)
+    for username in JUDGE_USERNAMES:  # judge1 (北大) and judge2 (北师大) both score 理科
+        judge = User.objects.filter(username=username).first()
+        role = RoleAssignment._base_manager.filter(user=judge, role=Role.JUDGE, is_active=True).select_related(
+            "organization").first() if judge else None
+        if role is not None:
+            JudgeAssignment.objects.create(stage=stage, group=science, judge=judge, organization=role.organization)
 
 
 def seed_competitions() -> dict:

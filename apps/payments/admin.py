@@ -25,12 +25,14 @@ from apps.members.exporting import reveal_reason
 from apps.members.services import REVEAL_PERMISSION
 
 from . import exporting, services
-from .refusals import approval_state, approve_refusal
+from .refusals import action_allowed, action_refusal, approval_state, approve_refusal
 from .enums import BatchStatus
 from .gateway import write_transfer_csv, write_transfer_xlsx
 from .models import PaymentBatch, PaymentItem
 
 DISBURSE = "payments.disburse_paymentbatch"
+# The buttons whose refused URL answers with the reason (apps/payments/refusals.py).
+ACTION_REASONS = ("approve", "submit", "cancel", "disburse", "return_file", "reissue")
 MAKER = "payments.change_paymentbatch"
 
 
@@ -149,11 +151,18 @@ class PaymentBatchAdmin(ScopedAdmin):
             return True
         return request.user.has_perm(perm) and batch.status in statuses
 
+    def _action_allowed(self, request, object_id, action: str) -> bool:
+        batch = self._batch(object_id)
+        # Not visible or missing: the view itself answers 404 (see ``_allowed``). On the action's
+        # own URL the view runs and answers a refusal with its reason (``_confirm``).
+        return (batch is None or self._on_action_url(request, action)
+                or action_allowed(batch=batch, user=request.user, action=action))
+
     def has_submit_permission(self, request, object_id=None):
-        return self._allowed(request, object_id, MAKER, (BatchStatus.DRAFT,))
+        return self._action_allowed(request, object_id, "submit")
 
     def has_cancel_permission(self, request, object_id=None):
-        return self._allowed(request, object_id, MAKER, (BatchStatus.DRAFT, BatchStatus.SUBMITTED))
+        return self._action_allowed(request, object_id, "cancel")
 
     def has_approve_permission(self, request, object_id=None):
         batch = self._batch(object_id)
@@ -169,17 +178,17 @@ class PaymentBatchAdmin(ScopedAdmin):
         return bool(match and match.url_name == f"payments_paymentbatch_{name}")
 
     def has_disburse_permission(self, request, object_id=None):
-        return self._allowed(request, object_id, DISBURSE, (BatchStatus.APPROVED,))
+        return self._action_allowed(request, object_id, "disburse")
 
     def has_transfer_file_permission(self, request, object_id=None):
         return (self._allowed(request, object_id, DISBURSE, (BatchStatus.APPROVED, BatchStatus.DISBURSING))
                 and (self._batch(object_id) is None or request.user.has_perm(REVEAL_PERMISSION)))
 
     def has_return_file_permission(self, request, object_id=None):
-        return self._allowed(request, object_id, DISBURSE, (BatchStatus.DISBURSING,))
+        return self._action_allowed(request, object_id, "return_file")
 
     def has_reissue_permission(self, request, object_id=None):
-        return self._allowed(request, object_id, MAKER, (BatchStatus.COMPLETED_WITH_FAILURES,))
+        return self._action_allowed(request, object_id, "reissue")
 
     def has_export_items_permission(self, request, object_id=None):
         return self._allowed(request, object_id, "payments.view_paymentitem", tuple(BatchStatus))
@@ -194,10 +203,10 @@ class PaymentBatchAdmin(ScopedAdmin):
     # --- the buttons ---------------------------------------------------------------------
     def _confirm(self, request, object_id, *, name, title, run, fields=()):
         batch = self.get_object(request, object_id)  # scoped: a 404 outside
+        if name in ACTION_REASONS and (reason := action_refusal(batch=batch, user=request.user, action=name)):
+            raise PermissionDenied(reason)  # a 403 that says why (templates/403.html shows it)
         if not getattr(self, f"has_{name}_permission")(request, object_id):
             raise PermissionDenied
-        if name == "approve" and (reason := approve_refusal(batch=batch, user=request.user)):
-            raise PermissionDenied(reason)  # a 403 that says why (templates/403.html shows it)
         form = BatchActionForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():

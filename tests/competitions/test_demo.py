@@ -78,8 +78,8 @@ def test_seed_competitions_prepares_the_demo_journey(demo):
         assert edition.status == EditionStatus.OPEN and edition.registration_is_open()
         science = edition.groups.get(name="理科")
         assert UnitQuota.objects.get(group=science, organization__code="U-THU").quota == 1
-        judge = JudgeAssignment._base_manager.get(group=science)
-        assert (judge.judge.username, judge.organization.code) == ("judge1", "U-PKU")
+        judges = JudgeAssignment._base_manager.filter(group=science).order_by("judge__username")
+        assert [(j.judge.username, j.organization.code) for j in judges] == [("judge1", "U-PKU"), ("judge2", "U-BNU")]
         jjb = Edition.objects.get(series__code="jjb", number=5)
         assert jjb.registration_is_open()
         # 京教杯 is for primary and secondary teachers (district unions); 青教赛 for universities

@@ -59,3 +59,26 @@ def test_maker_page_has_no_save_buttons_and_api_names_the_role(make_batch, users
     assert page(batch, "submit") in body and 'name="_save"' not in body
     refused = post(maker, f"/api/v1/payment-batches/{batch.pk}/approve/")
     assert refused.status_code == 403 and "单位管理员" in refused.json()["detail"]
+
+
+def test_every_refused_button_url_says_why(make_batch, users, approvers):
+    """Not only approve: submit, cancel, disburse, the return file and the re-issue answer a
+    403 that names the rule (the role, or the states the action needs) and change nothing."""
+    batch = make_batch(1)  # a draft of 海淀
+    maker = client_for(users["haidian"])
+    refused = maker.get(page(batch, "disburse"))
+    assert refused.status_code == 403
+    assert "批次状态为「草稿」，只有「已审批」的批次可以发放" in refused.content.decode()
+    refused = maker.get(page(batch, "reissue"))
+    assert refused.status_code == 403 and "只有「部分失败」的批次可以重新发放失败项" in refused.content.decode()
+    with scopes_disabled():
+        payment_batch_submit(batch=batch, actor=users["haidian"])
+    refused = maker.get(page(batch, "submit"))
+    assert refused.status_code == 403 and "批次状态为「待审批」" in refused.content.decode()
+    approver = client_for(approvers[0])
+    refused = approver.get(page(batch, "cancel"))
+    assert refused.status_code == 403 and "撤销需要单位管理员或经办人" in refused.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SUBMITTED
+    # the maker may still cancel it: that button is offered on the page
+    assert page(batch, "cancel") in maker.get(page(batch)).content.decode()
