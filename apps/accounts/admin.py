@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
+from unfold.enums import ActionVariant
 
 from apps.core.admin_base import ScopedAdmin
 
@@ -144,7 +145,7 @@ class UserAdmin(_ConfirmMixin, ScopedAdmin):
         return self._confirm(request, user, title=_("重设密码"), form=form, back=back, run=lambda d: (
             services.user_set_password(user=user, password=d["password"], actor=request.user)))
 
-    @action(description=_("停用账号"), url_path="deactivate", permissions=["deactivate"])
+    @action(description=_("停用账号"), url_path="deactivate", permissions=["deactivate"], variant=ActionVariant.DANGER)
     def deactivate(self, request, object_id):
         user = self.get_object(request, object_id)  # scoped: another unit's user is a 404
         back = reverse("admin:accounts_user_change", args=[user.pk])
@@ -197,7 +198,7 @@ class RoleAssignmentAdmin(_ConfirmMixin, ScopedAdmin):
     def log_addition(self, request, obj, message):
         pass  # the audit log (role.assign) records it
 
-    @action(description=_("撤销授权"), url_path="revoke", permissions=["revoke"])
+    @action(description=_("撤销授权"), url_path="revoke", permissions=["revoke"], variant=ActionVariant.DANGER)
     def revoke(self, request, object_id):
         assignment = self.get_object(request, object_id)  # scoped: another unit's grant is a 404
         back = reverse("admin:accounts_roleassignment_change", args=[assignment.pk])

@@ -41,7 +41,7 @@ def seed_users() -> list[tuple[str, str, str]]:
 def demo_seeder(options: dict) -> list[str]:
     """``seed_demo``'s part (registered in AccountsConfig.ready)."""
     lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
-    lines += [f"  {username:10s} {unit} · {role}" for username, unit, role in seed_users()]
+    lines += [f"  {username:15s} {unit} · {role}" for username, unit, role in seed_users()]
     return lines
 
 def logins_line() -> str:

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action
+from unfold.enums import ActionVariant
 from unfold.widgets import (
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
@@ -268,12 +269,12 @@ class NominationAdmin(ScopedAdmin):
         return self._step(request, object_id, title="基层推荐（报送市级）", form_class=ConfirmForm,
                           to=NominationStatus.RECOMMENDED)
 
-    @action(description="初审通过", url_path="review-pass", permissions=["review"])
+    @action(description="初审通过", url_path="review-pass", permissions=["review"], variant=ActionVariant.SUCCESS)
     def review_pass(self, request, object_id):
         return self._step(request, object_id, title="市级初审通过", form_class=ConfirmForm,
                           to=NominationStatus.INITIAL_APPROVED)
 
-    @action(description="退回", url_path="return", permissions=["review"])
+    @action(description="退回", url_path="return", permissions=["review"], variant=ActionVariant.DANGER)
     def review_return(self, request, object_id):
         return self._step(request, object_id, title="退回基层（须填写原因）", form_class=ReturnForm,
                           to=NominationStatus.RETURNED)

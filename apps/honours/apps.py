@@ -12,7 +12,7 @@ class HonoursConfig(AppConfig):
         from .demo import demo_pay_seeder, demo_seeder
 
         register_seeder("honours", demo_seeder, order=40)
-        register_seeder("honours-payments", demo_pay_seeder, order=45, atomic=False, report=40)
+        register_seeder("honours-payments", demo_pay_seeder, order=45, atomic=False, report=22)
 
         from apps.core import demo_summary, work_queue
 

@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
+from unfold.enums import ActionVariant
 
 from apps.accounts.middleware import LOGIN_AT
 from apps.core.admin_base import ReadOnlyAdmin, ScopedAdmin
@@ -234,7 +235,7 @@ class PaymentBatchAdmin(ScopedAdmin):
         return self._confirm(request, object_id, name="submit", title=_("提交审批"),
                              run=lambda b, d: services.payment_batch_submit(batch=b, actor=request.user))
 
-    @action(description=_("审批"), url_path="approve", permissions=["approve"])
+    @action(description=_("审批"), url_path="approve", permissions=["approve"], variant=ActionVariant.SUCCESS)
     def approve(self, request, object_id):
         def run(batch, data):
             return services.payment_batch_approve(batch=batch, actor=request.user, password=data["password"] or None,
@@ -242,7 +243,7 @@ class PaymentBatchAdmin(ScopedAdmin):
         return self._confirm(request, object_id, name="approve", title=_("审批发放批次"), run=run,
                              fields=("password",))
 
-    @action(description=_("撤销"), url_path="cancel", permissions=["cancel"])
+    @action(description=_("撤销"), url_path="cancel", permissions=["cancel"], variant=ActionVariant.DANGER)
     def cancel(self, request, object_id):
         return self._confirm(request, object_id, name="cancel", title=_("撤销批次"), fields=("reason",),
                              run=lambda b, d: services.payment_batch_cancel(batch=b, actor=request.user,

@@ -120,3 +120,23 @@ def test_campaign_api_create_is_the_municipal_admins(tree, users):
     assert bad.status_code == 400 and "closes_on" in bad.json()
     with scopes_disabled():
         assert AuditLog.objects.filter(action="nomination_campaign.create").count() == 1
+
+
+def test_approve_and_return_buttons_look_different(tree, users):
+    """初审通过 is a success button, 退回 a danger one (unfold action variants), not two alike links."""
+    import re
+
+    campaign = make_campaign(tree)
+    nomination = submit(tree, campaign, make_member(tree.chaoyang), actor=users["chaoyang"])
+    base = reverse("admin:honours_nomination_change", args=[nomination.pk]).removesuffix("change/")
+    assert post(login(users["chaoyang"]), base + "submit/", {}).status_code == 302
+    body = login(users["municipal"]).get(base + "change/").content.decode()
+
+    def classes(url_part: str) -> str:
+        match = re.search(r'<li class="([^"]*)"[^>]*>\s*<a href="[^"]*' + re.escape(url_part), body)
+        assert match, url_part
+        return match.group(1)
+
+    approve, refuse = classes("/review-pass/"), classes("/return/")
+    assert approve != refuse
+    assert "green" in approve and "red" in refuse
