@@ -56,6 +56,7 @@ class CityWideAdmin(ScopedAdmin):
 @admin.register(Category)
 class CategoryAdmin(CityWideAdmin):
     list_display = ("__str__", "code", "rank", "is_active")
+    list_select_related = ("parent",)  # __str__ names the parent (工资待遇 › 拖欠工资)
     list_filter = ("is_active",)
     search_fields = ("name", "code")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from apps.accounts.acting import bind
@@ -65,9 +65,9 @@ def test_pages_bind_the_person_scope(users, rf):
 
 
 def test_api_binds_the_person_scope_for_token_users(users):
-    token = Token.objects.create(user=users["teacher"])
+    _instance, token = AuthToken.objects.create(user=users["teacher"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get("/api/v1/me/")
     assert me.status_code == 200 and me.json()["role"] == Role.TEACHER
     # a unit's records are not a teacher's: the members list is refused or empty, never the unit's

@@ -218,6 +218,62 @@ def _axes(model_name):
     return make
 
 
+def _case(ctx, i):
+    from apps.petitions.enums import Action, Urgency
+    from apps.petitions.models import Category
+    from apps.petitions.services import case_receive, case_transition
+
+    received = dt.datetime(2025, 9, 1 + i, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    case, _ = case_receive(source="12351", order_no=f"Q{i:04d}", received_at=received, petitioner_name=f"诉求人{i}",
+                           petitioner_phone=f"139{i:08d}", category=Category.objects.filter(parent__isnull=False)
+                           .order_by("code")[i % 3], title=f"诉求{i}", content="内容",
+                           urgency=(Urgency.NORMAL, Urgency.URGENT, Urgency.COMPLEX)[i % 3])
+    case_transition(case=case, action=Action.DISPATCH, unit=ctx.unit(i), at=received)
+
+
+def _category(ctx, i):
+    from apps.petitions.models import Category
+
+    parent = Category.objects.filter(parent__isnull=True).order_by("code")[i % 3]
+    Category.objects.create(code=f"q-{i:02d}", name=f"查询测试分类{i}", parent=parent, rank=i)
+
+
+def _deadline_rule(ctx, i):
+    from apps.petitions.enums import CaseKind, Stage, Urgency
+    from apps.petitions.models import DeadlineRule
+
+    if i == 0:
+        DeadlineRule.objects.all().delete()  # the loaded rules take every combination
+    combos = [(k, u, st) for k in CaseKind.values for u in Urgency.values for st in Stage.values]
+    kind, urgency, stage = combos[i]
+    DeadlineRule.objects.create(case_kind=kind, urgency=urgency, stage=stage, minutes=60 * (i + 1))
+
+
+def _calendar_year(ctx, i):
+    from apps.petitions.models import CalendarYear
+
+    CalendarYear.objects.create(year=2100 + i)
+
+
+def _calendar_day(ctx, i):
+    from apps.petitions.models import CalendarDay
+
+    CalendarDay.objects.create(date=dt.date(2101, 1, 1 + i), name=f"测试假日{i}")
+
+
+def _platform_account(ctx, i):
+    from apps.petitions.services import account_register
+
+    account_register(organization=ctx.unit(i), holder_name=f"账号人{i}", phone=f"137{i:08d}",
+                     opened_on=dt.date(2025, 1, 1 + i))
+
+
+def _auth_token(ctx, i):
+    from knox.models import AuthToken
+
+    AuthToken.objects.create(user=make_user(f"q_token{i}", ctx.unit(i), Role.UNIT_CLERK))
+
+
 ADMIN_MAKERS: dict[str, Callable] = {
     "axes.AccessAttempt": _axes("AccessAttempt"),
     "axes.AccessLog": _axes("AccessLog"),
@@ -239,6 +295,13 @@ ADMIN_MAKERS: dict[str, Callable] = {
     "honours.Honour": _honour,
     "honours.Activity": _activity,
     "honours.AllowanceSchedule": _allowance_schedule,
+    "petitions.Case": _case,
+    "petitions.Category": _category,
+    "petitions.DeadlineRule": _deadline_rule,
+    "petitions.CalendarYear": _calendar_year,
+    "petitions.CalendarDay": _calendar_day,
+    "petitions.PlatformAccount": _platform_account,
+    "knox.AuthToken": _auth_token,
 }
 
 # API list → (maker, the list's URL for the context)
@@ -254,6 +317,9 @@ API_LISTS: dict[str, tuple[Callable, Callable[[Ctx], str]]] = {
     "nomination-campaigns": (_campaign, lambda ctx: "/api/v1/nomination-campaigns/"),
     "allowance-schedules": (_allowance_schedule, lambda ctx: "/api/v1/allowance-schedules/"),
     "nominations/materials": (_material, lambda ctx: f"/api/v1/nominations/{ctx.nomination().pk}/materials/"),
+    "petitions/cases": (_case, lambda ctx: "/api/v1/petitions/cases/"),
+    "petitions/categories": (_category, lambda ctx: "/api/v1/petitions/categories/"),
+    "petitions/accounts": (_platform_account, lambda ctx: "/api/v1/petitions/accounts/"),
 }
 
 

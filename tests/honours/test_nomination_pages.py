@@ -34,7 +34,8 @@ def test_campaign_page_gives_the_municipal_admin_counts_per_unit(tree, users):
     campaign = make_campaign(tree, quota=3)
     submit(tree, campaign, make_member(tree.chaoyang, name="周先进"), actor=users["chaoyang"])
     body = login(users["municipal"]).get(f"/honours/campaigns/{campaign.pk}/").content.decode()
-    assert f"<td>{tree.chaoyang.name}</td><td>3</td><td>1</td><td>2</td>" in body
+    assert (f'<td data-label="单位">{tree.chaoyang.name}</td><td data-label="名额">3</td>'
+            '<td data-label="已推荐">1</td><td data-label="剩余">2</td>') in body
     assert "周先进" not in body  # counts, not the list
 
 

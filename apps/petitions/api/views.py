@@ -257,7 +257,7 @@ class AccountViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(AccountSerializer(account).data)
 
     @extend_schema(responses=AccountReviewSerializer(many=True), summary="人员调整核对：持有人已调离或离会的账号")
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def review(self, request):
         rows = [{"account": a, "reason": why} for a, why in accounts_to_review()]
         return Response(AccountReviewSerializer(rows, many=True).data)
