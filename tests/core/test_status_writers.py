@@ -2,7 +2,7 @@
 function (moves table, row lock, re-check, audit). This test reads every module of apps/
 and fails on any other assignment:
 
-* ``obj.status = …`` (and ``setattr(obj, "status", …)``),
+* ``obj.status = …`` (also inside a tuple assignment, and ``setattr(obj, "status", …)``),
 * ``….update(status=…)`` (a queryset's UPDATE, or a dict of fields meant for one),
 * ``bulk_update(objs, [… "status" …])``,
 * ``….create(status=…)`` / ``Model(status=…)`` are creations, not moves, and are allowed.
@@ -29,8 +29,9 @@ TRANSITIONS = {
     ("competitions/services/entry_status.py", "entry_transition"): "Entry.status",
     ("competitions/services/structure.py", "edition_transition"): "Edition.status",
     ("petitions/services.py", "case_transition"): "Case.status",
+    ("petitions/services.py", "account_set_status"): "PlatformAccount.status",
     ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
-    ("competitions/services/teams.py", "team_respond"): "TeamMember.status",
+    ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.
@@ -57,8 +58,9 @@ def _writes(tree: ast.AST):
             if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 targets = child.targets if isinstance(child, ast.Assign) else [child.target]
                 for target in targets:
-                    if isinstance(target, ast.Attribute) and target.attr == "status":
-                        found.append((name, child.lineno, "obj.status = …"))
+                    for part in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if isinstance(part, ast.Attribute) and part.attr == "status":
+                            found.append((name, child.lineno, "obj.status = …"))
             if isinstance(child, ast.Call) and isinstance(child.func, (ast.Attribute, ast.Name)):
                 attr = child.func.attr if isinstance(child.func, ast.Attribute) else child.func.id
                 if attr == "update" and _calls_status_keyword(child):
@@ -112,12 +114,13 @@ def test_the_check_catches_a_status_write(tmp_path):
     source = (
         "def f(item, qs, objs, fields):\n"
         "    item.status = 'paid'\n"
+        "    before, item.status = item.status, 'paid'\n"
         "    qs.filter(pk=1).update(status='paid')\n"
         "    qs.bulk_update(objs, ['status'])\n"
         "    setattr(item, 'status', 'x')\n"
     )
     found = [what for _f, _l, what in _writes(ast.parse(source))]
-    assert found == ["obj.status = …", ".update(status=…)", "bulk_update(…, ['status'])", "setattr(obj, 'status', …)"]
+    assert found == ["obj.status = …", "obj.status = …", ".update(status=…)", "bulk_update(…, ['status'])", "setattr(obj, 'status', …)"]
 
 
 def _unbounded_locks(tree: ast.AST) -> list[int]:

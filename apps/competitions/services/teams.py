@@ -30,6 +30,26 @@ NOT_INVITABLE = "报名已审核或已撤回，不能再邀请队员。"
 ENTRY_GONE = "该团队的报名已撤回或未通过审核。"
 ALREADY_ANSWERED = "您已答复过该邀请。"
 
+# The only moves of an invitation's status; ``invitation_transition`` is its one writer.
+INVITATION_MOVES: dict[str, frozenset[str]] = {
+    InvitationStatus.INVITED: frozenset({InvitationStatus.ACCEPTED, InvitationStatus.DECLINED}),
+    InvitationStatus.DECLINED: frozenset({InvitationStatus.INVITED}),  # invited again after declining
+    InvitationStatus.ACCEPTED: frozenset(),
+}
+
+
+def invitation_transition(*, invitation: TeamMember, to: str) -> TeamMember:
+    """Move a team invitation (its row is locked by the caller, who has checked the rules and
+    writes the audit entry with the action's own name). Already there: nothing changes."""
+    if invitation.status == to:
+        return invitation
+    if to not in INVITATION_MOVES[invitation.status]:
+        raise ValidationError(ALREADY_ANSWERED)
+    invitation.status = to
+    invitation.responded_at = None if to == InvitationStatus.INVITED else timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
 
 def _lock_member(member: Member) -> None:
     """Serialise invitations and answers concerning one person."""
@@ -76,9 +96,8 @@ def team_invite(*, entry: Entry, user, id_number: str, name: str, now: dt.dateti
         if taken_places >= entry.group.team_size - 1:
             raise ValidationError(TEAM_FULL)
         if current is not None:  # declined before: invited again
-            current.status, current.responded_at = InvitationStatus.INVITED, None
-            current.save(update_fields=["status", "responded_at"])
-            invitation = current
+            current = TeamMember.objects.select_for_update(of=("self",)).get(pk=current.pk)
+            invitation = invitation_transition(invitation=current, to=InvitationStatus.INVITED)
         else:
             try:
                 with transaction.atomic():
@@ -123,9 +142,7 @@ def team_respond(*, invitation: TeamMember, user, accept: bool, now: dt.datetime
         problems = member_eligibility_problems(member=member, edition=entry.edition)
         if problems:
             raise ValidationError(problems)
-    invitation.status = wanted
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["status", "responded_at"])
+    invitation = invitation_transition(invitation=invitation, to=wanted)
     audit_record(actor=user, action="team.accept" if accept else "team.decline", target=entry,
                  data={"member": member.pk})
     return invitation
