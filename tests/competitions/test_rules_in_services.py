@@ -34,8 +34,7 @@ STATUS_WRITERS = {
     ("services/structure.py", "edition_save"),  # a NEW edition's initial 筹备中 (creation, not a move)
     ("services/structure.py", "edition_transition"),  # Edition.status
     ("services/judging.py", "sheet_submit"),  # ScoreSheet.status: draft → submitted, locked, audited
-    ("services/teams.py", "team_invite"),  # TeamMember.status: a declined colleague invited again
-    ("services/teams.py", "team_respond"),  # TeamMember.status: invited → accepted / declined
+    ("services/teams.py", "invitation_transition"),  # TeamMember.status: invited ⇄ declined, → accepted
 }
 
 
