@@ -7,6 +7,8 @@ class BatchPurpose(models.TextChoices):
     FESTIVAL_CONDOLENCE = "festival_condolence", _("节日慰问")
     AWARD_BONUS = "award_bonus", _("奖金")
     HARDSHIP_GRANT = "hardship_grant", _("困难补助")
+    CONDOLENCE = "condolence", _("慰问金")
+    MUTUAL_AID = "mutual_aid", _("互助保障金")
     OTHER = "other", _("其他")
 
 
