@@ -1426,11 +1426,18 @@ from tests.core import access_competitions  # noqa: E402
 FOREIGN_OBJECT_MAKERS.extend(access_competitions.MAKERS)
 ENTRIES.update(access_competitions.entries())
 
-# Petitions keep theirs in tests/core/access_petitions.py.
-from tests.core import access_petitions  # noqa: E402
+# Every other app keeps its entries and foreign objects in tests/core/access_<app>.py, found here by name:
+# a module defines MAKERS (a list) and entries() (a dict of route → check).
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
 
-FOREIGN_OBJECT_MAKERS.extend(access_petitions.MAKERS)
-ENTRIES.update(access_petitions.entries())
+import tests.core as _core_tests  # noqa: E402
+
+for _info in sorted(pkgutil.iter_modules(_core_tests.__path__), key=lambda i: i.name):
+    if _info.name.startswith("access_") and _info.name != "access_competitions":
+        _module = importlib.import_module(f"tests.core.{_info.name}")
+        FOREIGN_OBJECT_MAKERS.extend(_module.MAKERS)
+        ENTRIES.update(_module.entries())
 
 
 def entry_for(route: str):

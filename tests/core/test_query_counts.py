@@ -322,6 +322,19 @@ API_LISTS: dict[str, tuple[Callable, Callable[[Ctx], str]]] = {
     "petitions/accounts": (_platform_account, lambda ctx: "/api/v1/petitions/accounts/"),
 }
 
+# Newer apps keep their makers in tests/core/querycount_<app>.py, found here by name: a module defines
+# ADMIN_MAKERS (model label → maker(ctx, i)) and API_LISTS (name → (maker, url(ctx))).
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+
+import tests.core as _core_tests  # noqa: E402
+
+for _info in sorted(pkgutil.iter_modules(_core_tests.__path__), key=lambda i: i.name):
+    if _info.name.startswith("querycount_"):
+        _module = importlib.import_module(f"tests.core.{_info.name}")
+        ADMIN_MAKERS.update(getattr(_module, "ADMIN_MAKERS", {}))
+        API_LISTS.update(getattr(_module, "API_LISTS", {}))
+
 
 def admin_labels() -> list[str]:
     return sorted(m._meta.label for m in admin.site._registry if m._meta.app_label != "competitions")
