@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.honours",
     "apps.competitions",
     "apps.petitions",
+    "apps.legal_aid",
 ]
 
 MIDDLEWARE = [
@@ -368,6 +369,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "apps.petitions.enums.CaseStatus",
         "CaseKindEnum": "apps.petitions.enums.CaseKind",
         "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
+        "ConsultationStatusEnum": "apps.legal_aid.enums.ConsultationStatus",
     },
 }
 

@@ -22,6 +22,7 @@ DEMO_USERS = (
     ("teacher1", "张晓明", "U-THU", Role.TEACHER),
     ("judge1", "刘振华", "U-PKU", Role.JUDGE),
     ("judge2", "王丽娟", "U-BNU", Role.JUDGE),
+    ("lawyer1", "陈立新", "BJEU", Role.LAWYER),
     ("approver1", "市教育工会财务审批人一", "BJEU", Role.PAYMENT_APPROVER),
     ("approver2", "市教育工会财务审批人二", "BJEU", Role.PAYMENT_APPROVER),
 )

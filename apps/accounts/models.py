@@ -35,8 +35,8 @@ class RoleAssignment(ScopedModelMixin, models.Model):
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    # A teacher or a judge sees their own roles (a judge's roles name the units they must not judge).
-    objects = ScopedManager(path="organization__path", person={"teacher": "user", "judge": "user"})
+    # A teacher, a judge or a lawyer sees their own roles (a judge's roles name the units they must not judge).
+    objects = ScopedManager(path="organization__path", person={"teacher": "user", "judge": "user", "lawyer": "user"})
 
     class Meta:
         verbose_name = _("角色授权")

@@ -99,6 +99,14 @@ _PETITIONS_UNIT = (
     | crud("petitions.platformaccount", add=True, change=True)
 )
 
+# Legal aid (法律援助): members (acting as teachers) ask; the municipal legal-aid centre assigns a
+# lawyer, closes, turns a consultation into a case; a lawyer answers the ones assigned to them only.
+ASK_CONSULTATION = "legal_aid.ask_consultation"
+ANSWER_CONSULTATION = "legal_aid.answer_consultation"
+ASSIGN_CONSULTATION = "legal_aid.assign_consultation"
+_LEGAL_AID_READ = (crud("legal_aid.consultation") | crud("legal_aid.consultationmessage")
+                   | crud("legal_aid.consultationattachment"))
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -135,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _HONOURS_KEEPER
         | _COMPETITIONS_KEEPER
         | _PETITIONS_KEEPER
+        | _LEGAL_AID_READ | {ASSIGN_CONSULTATION}
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
@@ -146,7 +155,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                | _PETITIONS_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
-    Role.TEACHER: frozenset({REGISTER_ENTRY}),
+    Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ),
+    Role.LAWYER: frozenset({ANSWER_CONSULTATION} | _LEGAL_AID_READ),
 }
 
 

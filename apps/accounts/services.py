@@ -3,7 +3,8 @@
 Who may grant what (``GRANTABLE``): the municipal administrator any role anywhere (the
 municipal-admin role itself only at the municipal union); a unit administrator, inside its own
 subtree, the roles up to its own — unit administrator, clerk, judge, teacher — never the
-municipal-admin role and never payment approver (which holds approvals a unit admin does not).
+municipal-admin role and never payment approver (which holds approvals a unit admin does not), nor a
+legal-aid lawyer (the municipal legal-aid centre's pool: granted only at the municipal union).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def _check_may_grant(*, actor, organization, role: str) -> None:
         raise PermissionDenied("该单位不在您的管理范围内。")
     if role == Role.MUNICIPAL_ADMIN and organization.depth != 1:
         raise ValidationError({"role": ["市级管理员只能在市教育工会授予。"]})
+    if role == Role.LAWYER and organization.depth != 1:
+        raise ValidationError({"role": ["援助律师只能在市教育工会（法律援助中心）授予。"]})
 
 
 def _check_may_manage(*, actor, user: User) -> None:

@@ -63,11 +63,11 @@ class CategoryAdmin(CityWideAdmin):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(CityWideAdmin):
-    list_display = ("case_kind", "urgency", "stage", "minutes")
-    list_filter = ("case_kind", "urgency")
+    list_display = ("case_kind", "warning_kind", "urgency", "stage", "minutes")
+    list_filter = ("case_kind", "warning_kind", "urgency")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("case_kind", "urgency", "stage") if obj else ()
+        return ("case_kind", "warning_kind", "urgency", "stage") if obj else ()
 
     def has_add_permission(self, request):
         return False  # every (kind, urgency, stage) has its row from the migration
@@ -121,6 +121,8 @@ class MoveForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("回访结果"), required=False,
                                      choices=[("", "—"), *Satisfaction.choices])
     hours = forms.IntegerField(label=_("延期（工作小时）"), required=False, min_value=1)
+    steps = forms.CharField(label=_("已采取措施（预警答复）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("处置结果（预警办结）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     attachment = forms.FileField(label=_("附件（PDF/DOCX）"), required=False)
 
     def __init__(self, *args, actions, **kwargs):
@@ -228,7 +230,8 @@ class CaseAdmin(ScopedAdmin):
                 services.case_transition(
                     case=case, action=data["action"], actor=request.user, note=data["note"], unit=data["unit"],
                     contact_at=data["contact_at"], reply_text=data["reply_text"],
-                    satisfaction=data["satisfaction"], hours=data["hours"],
+                    satisfaction=data["satisfaction"], hours=data["hours"], outcome=data["outcome"],
+                    steps=data["steps"],
                     attachments=[data["attachment"]] if data["attachment"] else [])
             except ValidationError as exc:
                 for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
@@ -292,3 +295,6 @@ class PlatformAccountAdmin(ScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         self._review = accounts_to_review()
         return super().changelist_view(request, extra_context)
+
+
+from . import admin_warnings  # noqa: E402,F401  (the labour-relations warnings' list)

@@ -14,4 +14,10 @@ class PetitionsConfig(AppConfig):
         from .demo import demo_seeder
 
         register_home_warning(calendar_runs_out_warning)
+
+        from apps.core import work_queue
+
+        from .warnings import warnings_queue
+
+        work_queue.register("petitions_warnings", warnings_queue, order=62)
         register_seeder("petitions", demo_seeder, order=60, report=25)

@@ -66,9 +66,10 @@ def format_working(seconds: int) -> str:
     return f"{sign}{hours} 工作小时 {minutes} 分" if hours else f"{sign}{minutes} 分"
 
 
-def load_rules() -> dict[tuple[str, str, str], int]:
-    return {(k, u, s): m * 60 for k, u, s, m in DeadlineRule.objects.values_list(
-        "case_kind", "urgency", "stage", "minutes")}
+def load_rules() -> dict[tuple, int]:
+    """(kind, urgency, stage) -> seconds; a warning kind's own rule as (kind, urgency, stage, warning kind)."""
+    return {(k, u, s, *([w] if w else [])): m * 60 for k, w, u, s, m in DeadlineRule.objects.values_list(
+        "case_kind", "warning_kind", "urgency", "stage", "minutes")}
 
 
 def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, now: dt.datetime) -> CaseDeadlines:
@@ -96,7 +97,8 @@ def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, n
     try:
         stages = {}
         for stage in (Stage.SIGN, Stage.CONTACT, Stage.REPLY):
-            limit = rules.get((case.kind, case.urgency, stage))
+            limit = rules.get((case.kind, case.urgency, stage, case.warning_kind)) if case.warning_kind else None
+            limit = rules.get((case.kind, case.urgency, stage)) if limit is None else limit
             start = dispatched_at if stage != Stage.CONTACT else done.get(Stage.SIGN)
             if limit is None or start is None:
                 continue

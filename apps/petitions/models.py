@@ -73,9 +73,12 @@ class CalendarDay(models.Model):
 
 class DeadlineRule(models.Model):
     """How long a stage may take, in working minutes (a working day is the office hours'
-    length, 8 hours by default), per kind of case and urgency."""
+    length, 8 hours by default), per kind of case and urgency; a labour-relations warning's
+    rule may also name the warning kind (欠薪 …), which then wins over the kind-less one."""
 
     case_kind = models.CharField(_("类型"), max_length=16, choices=CaseKind.choices, default=CaseKind.PETITION)
+    warning_kind = models.CharField(_("预警类型"), max_length=16, choices=WarningKind.choices, blank=True,
+                                    default="", help_text=_("仅用于劳动关系预警；留空表示各类预警通用"))
     urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices)
     stage = models.CharField(_("环节"), max_length=16, choices=Stage.choices)
     minutes = models.PositiveIntegerField(_("时限（工作分钟）"))
@@ -83,12 +86,13 @@ class DeadlineRule(models.Model):
     class Meta:
         verbose_name = _("办理时限")
         verbose_name_plural = _("办理时限")
-        ordering = ["case_kind", "urgency", "stage"]
-        constraints = [models.UniqueConstraint(fields=["case_kind", "urgency", "stage"],
-                                               name="petitions_one_rule_per_stage")]
+        ordering = ["case_kind", "warning_kind", "urgency", "stage"]
+        constraints = [models.UniqueConstraint(fields=["case_kind", "warning_kind", "urgency", "stage"],
+                                               name="petitions_one_rule_per_stage_and_warning_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_case_kind_display()} {self.get_urgency_display()} {self.get_stage_display()}"
+        kind = f"（{self.get_warning_kind_display()}）" if self.warning_kind else ""
+        return f"{self.get_case_kind_display()}{kind} {self.get_urgency_display()} {self.get_stage_display()}"
 
 
 class Case(ScopedModelMixin, models.Model):
@@ -247,3 +251,16 @@ class PlatformAccount(ScopedModelMixin, models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+class LabourWarning(Case):
+    """The labour-relations warnings (劳动关系预警) among the cases: the same workflow, history,
+    deadlines and scoping; listed apart in the admin (warnings module)."""
+
+    objects = ScopedManager(path="organization__path")
+
+    class Meta:
+        proxy = True
+        verbose_name = _("劳动关系预警")
+        verbose_name_plural = _("劳动关系预警")
+        ordering = ["-received_at", "-id"]

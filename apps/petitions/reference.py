@@ -28,6 +28,16 @@ RULES = {
     ("warning", "normal"): (240, DAY, 3 * DAY),
     ("warning", "complex"): (DAY, DAY, 7 * DAY),
 }
+# (warning kind, urgency) -> minutes for 签收, 首次联系, 答复: a warning kind's own limits (劳动关系预警
+# by kind; a kind without rows here, 其他, follows the ("warning", urgency) rows above).
+WARNING_KIND_RULES = {
+    ("wages", "urgent"): (60, 60, DAY), ("wages", "normal"): (120, 240, 2 * DAY),
+    ("wages", "complex"): (DAY, DAY, 5 * DAY),
+    ("collective", "urgent"): (30, 60, 240), ("collective", "normal"): (60, 120, DAY),
+    ("collective", "complex"): (240, DAY, 3 * DAY),
+    ("layoff", "urgent"): (60, 120, DAY), ("layoff", "normal"): (240, DAY, 3 * DAY),
+    ("layoff", "complex"): (DAY, DAY, 5 * DAY),
+}
 FIRST_CALENDAR_YEAR = 2020
 
 
@@ -45,10 +55,16 @@ def load_reference(get_model) -> None:
         for child_rank, (child_code, child_name) in enumerate(children):
             Category.objects.get_or_create(code=child_code, defaults={"name": child_name, "rank": child_rank,
                                                                       "parent": parent})
+    by_warning_kind = any(f.name == "warning_kind" for f in DeadlineRule._meta.get_fields())
+    plain = {"warning_kind": ""} if by_warning_kind else {}  # the 0001 migration's model has no such field
     for (kind, urgency), minutes in RULES.items():
         for stage, value in zip(("sign", "contact", "reply"), minutes, strict=True):
-            DeadlineRule.objects.get_or_create(case_kind=kind, urgency=urgency, stage=stage,
+            DeadlineRule.objects.get_or_create(case_kind=kind, urgency=urgency, stage=stage, **plain,
                                                defaults={"minutes": value})
+    for (warning_kind, urgency), minutes in (WARNING_KIND_RULES.items() if by_warning_kind else ()):
+        for stage, value in zip(("sign", "contact", "reply"), minutes, strict=True):
+            DeadlineRule.objects.get_or_create(case_kind="warning", warning_kind=warning_kind, urgency=urgency,
+                                               stage=stage, defaults={"minutes": value})
     years = sorted({d.year for d in chinese_calendar.holidays if d.year >= FIRST_CALENDAR_YEAR})
     for year in years:
         day = dt.date(year, 1, 1)

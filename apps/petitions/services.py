@@ -175,7 +175,7 @@ def _locked(case: Case) -> Case:
 def case_transition(*, case: Case, action: str, actor=None, note: str = "", at: dt.datetime | None = None,
                     unit: Organization | None = None, contact_at: dt.datetime | None = None,
                     reply_text: str = "", satisfaction: str = "", solved: bool | None = None,
-                    hours: int | None = None, attachments=()) -> Case:
+                    hours: int | None = None, attachments=(), outcome: str = "", steps: str = "") -> Case:
     """Every move of a case: the moves table, the row lock, a re-check under it, the history
     event and the audit entry in one transaction. Illegal moves raise a Chinese
     ValidationError and change nothing; a repeated 签收/办结/回访 does nothing."""
@@ -228,9 +228,18 @@ def case_transition(*, case: Case, action: str, actor=None, note: str = "", at: 
         if case.is_paused:
             raise ValidationError({"action": ["工单暂停中，请先恢复再答复。"]})
         changes = {"replied_at": at, "reply_text": reply_text.strip()}
+        if case.kind == CaseKind.WARNING and (steps or "").strip():
+            changes["steps"] = steps.strip()  # a warning's reply reports the steps taken
     elif action == Action.CLOSE:
         changes = {"closed_at": at}
+        if case.kind == CaseKind.WARNING:
+            if not (outcome or "").strip():
+                raise ValidationError({"outcome": ["预警办结应填写处置结果。"]})
+            changes["outcome"] = outcome.strip()
+            data["outcome"] = outcome.strip()
     elif action == Action.CALLBACK:
+        if case.kind == CaseKind.WARNING:
+            raise ValidationError({"action": ["劳动关系预警以处置结果办结，无需回访。"]})
         if satisfaction not in Satisfaction.values:
             raise ValidationError({"satisfaction": ["请选择回访结果：满意、基本满意或不满意。"]})
         solved = satisfaction != Satisfaction.UNSATISFIED if solved is None else bool(solved)

@@ -74,6 +74,10 @@ class TransitionSerializer(serializers.Serializer):
                                            default="")
     solved = serializers.BooleanField(required=False, allow_null=True, default=None)
     hours = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=1000)
+    outcome = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
+                                    help_text="劳动关系预警办结时的处置结果")
+    steps = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
+                                  help_text="劳动关系预警答复时报告的已采取措施")
 
 
 class PetitionRevealSerializer(serializers.Serializer):

@@ -21,7 +21,7 @@ from apps.organizations.filters import SubtreeFilter
 
 from .. import services
 from ..deadlines import deadlines_for
-from ..enums import AccountStatus, CaseStatus, Source, Urgency
+from ..enums import AccountStatus, CaseKind, CaseStatus, Source, Urgency, WarningKind, WarningLevel
 from ..exporting import rates_xlsx_response
 from ..models import Case, Category, PlatformAccount
 from ..selectors import GROUPS, accounts_to_review, case_rates, work_queue
@@ -41,6 +41,9 @@ class CaseFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=Source.choices)
     order_no = django_filters.CharFilter()
     category = django_filters.CharFilter(field_name="category__code", label="分类编码")
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
+    warning_kind = django_filters.ChoiceFilter(choices=WarningKind.choices)
+    warning_level = django_filters.ChoiceFilter(choices=WarningLevel.choices)
     unit = SubtreeFilter()
 
     class Meta:
