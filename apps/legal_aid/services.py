@@ -34,7 +34,7 @@ S = ConsultationStatus
 A = ConsultationAction
 # action -> (statuses it may start from, status it leads to (None: unchanged), permission)
 MOVES: dict[str, tuple[frozenset[str], str | None, str]] = {
-    A.ASSIGN: (frozenset({S.SUBMITTED, S.ASSIGNED}), S.ASSIGNED, ASSIGN_PERMISSION),
+    A.ASSIGN: (frozenset({S.SUBMITTED, S.ASSIGNED, S.ANSWERED}), S.ASSIGNED, ASSIGN_PERMISSION),
     A.ANSWER: (frozenset({S.ASSIGNED}), S.ANSWERED, ANSWER_PERMISSION),
     A.FOLLOW_UP: (frozenset({S.ANSWERED}), S.ASSIGNED, ASK_PERMISSION),
     A.CLOSE: (frozenset({S.SUBMITTED, S.ASSIGNED, S.ANSWERED}), S.CLOSED, ""),
@@ -144,6 +144,8 @@ def consultation_transition(*, consultation: Consultation, action: str, actor, l
             raise ValidationError({"lawyer": ["请从律师库中选择援助律师。"]})
         if consultation.status == S.ASSIGNED and consultation.lawyer_id == lawyer.pk:
             return consultation  # a double click
+        if consultation.status == S.ANSWERED and consultation.lawyer_id == lawyer.pk:
+            raise ValidationError({"lawyer": ["这位律师已答复本咨询；改派请选择其他律师。"]})
         changes = {"lawyer": lawyer, "assigned_at": now}
         data["lawyer"] = lawyer.username
     elif action in (A.ANSWER, A.FOLLOW_UP):

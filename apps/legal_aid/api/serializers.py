@@ -25,7 +25,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return (obj.lawyer.full_name or obj.lawyer.username) if obj.lawyer_id else ""
 
 
-class AskSerializer(serializers.Serializer):
+class ConsultationAskSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=ConsultationCategory.choices)
     title = serializers.CharField(max_length=100)
     question = serializers.CharField(max_length=5000)
@@ -45,7 +45,7 @@ class ConsultationTransitionSerializer(serializers.Serializer):
         self.fields["lawyer"].queryset = lawyer_pool()
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class ConsultationMessageSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,17 +57,17 @@ class MessageSerializer(serializers.ModelSerializer):
         return obj.author.full_name or obj.author.username
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class ConsultationAttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConsultationAttachment
         fields = ("id", "message", "original_name", "uploaded_at")
         read_only_fields = fields
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class ConsultationAttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class LawyerSerializer(serializers.Serializer):
+class LawyerPoolSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()

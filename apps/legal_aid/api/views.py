@@ -18,8 +18,8 @@ from .. import services
 from ..enums import ConsultationCategory, ConsultationStatus
 from ..models import Consultation
 from .serializers import (
-    AskSerializer, AttachmentSerializer, AttachmentUploadSerializer, ConsultationSerializer,
-    ConsultationTransitionSerializer, LawyerSerializer, MessageSerializer,
+    ConsultationAskSerializer, ConsultationAttachmentSerializer, ConsultationAttachmentUploadSerializer, ConsultationSerializer,
+    ConsultationTransitionSerializer, LawyerPoolSerializer, ConsultationMessageSerializer,
 )
 
 
@@ -52,10 +52,10 @@ class ConsultationViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         services.consultation_opened(consultation=consultation, actor=request.user, via="api")
         return Response(self.get_serializer(consultation).data)
 
-    @extend_schema(request=AskSerializer, responses={201: ConsultationSerializer, 200: ConsultationSerializer},
+    @extend_schema(request=ConsultationAskSerializer, responses={201: ConsultationSerializer, 200: ConsultationSerializer},
                    summary="提出法律咨询（同一提交标识只登记一次）")
     def create(self, request, *args, **kwargs):
-        data = AskSerializer(data=request.data)
+        data = ConsultationAskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation, created = services.consultation_ask(actor=request.user, **data.validated_data)
         return Response(ConsultationSerializer(consultation).data,
@@ -72,26 +72,26 @@ class ConsultationViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
                                                         **data.validated_data)
         return Response(self.get_serializer(consultation).data)
 
-    @extend_schema(responses=MessageSerializer(many=True), summary="咨询记录（提问、答复、追问）")
+    @extend_schema(responses=ConsultationMessageSerializer(many=True), summary="咨询记录（提问、答复、追问）")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def messages(self, request, pk=None):
         consultation = self.get_object()
-        return Response(MessageSerializer(consultation.messages.select_related("author"), many=True).data)
+        return Response(ConsultationMessageSerializer(consultation.messages.select_related("author"), many=True).data)
 
-    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True), summary="附件列表")
-    @extend_schema(methods=["POST"], request={"multipart/form-data": AttachmentUploadSerializer},
-                   responses={201: AttachmentSerializer}, summary="上传附件（PDF/DOCX，10 MB；咨询人或分配的律师）")
+    @extend_schema(methods=["GET"], responses=ConsultationAttachmentSerializer(many=True), summary="附件列表")
+    @extend_schema(methods=["POST"], request={"multipart/form-data": ConsultationAttachmentUploadSerializer},
+                   responses={201: ConsultationAttachmentSerializer}, summary="上传附件（PDF/DOCX，10 MB；咨询人或分配的律师）")
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], pagination_class=None,
             filter_backends=[])
     def attachments(self, request, pk=None):
         consultation = self.get_object()
         if request.method == "POST":
-            data = AttachmentUploadSerializer(data=request.data)
+            data = ConsultationAttachmentUploadSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             attachment = services.consultation_attach(consultation=consultation, upload=data.validated_data["file"],
                                                       actor=request.user)
-            return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-        return Response(AttachmentSerializer(consultation.attachments.order_by("id"), many=True).data)
+            return Response(ConsultationAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(ConsultationAttachmentSerializer(consultation.attachments.order_by("id"), many=True).data)
 
 
 class LawyerPoolView(ScopedAPIMixin, APIView):
@@ -99,6 +99,6 @@ class LawyerPoolView(ScopedAPIMixin, APIView):
 
     required_permission = services.ASSIGN_PERMISSION
 
-    @extend_schema(responses=LawyerSerializer(many=True), summary="援助律师库")
+    @extend_schema(responses=LawyerPoolSerializer(many=True), summary="援助律师库")
     def get(self, request):
-        return Response(LawyerSerializer(services.lawyer_pool(), many=True).data)
+        return Response(LawyerPoolSerializer(services.lawyer_pool(), many=True).data)
