@@ -92,11 +92,12 @@ _PETITIONS_KEEPER = (
     | crud("petitions.calendarday", add=True, change=True, delete=True)
     | crud("petitions.deadlinerule", change=True)
     | crud("petitions.platformaccount", add=True, change=True)
+    | crud("petitions.labourwarning")  # the warnings' own admin list (moves: the case's change permission)
     | {DISPATCH_CASE, REVEAL_PETITIONER}
 )
 _PETITIONS_UNIT = (
     crud("petitions.case", change=True) | crud("petitions.caseevent") | crud("petitions.caseattachment")
-    | crud("petitions.platformaccount", add=True, change=True)
+    | crud("petitions.platformaccount", add=True, change=True) | crud("petitions.labourwarning")
 )
 
 # Legal aid (法律援助): members (acting as teachers) ask; the municipal legal-aid centre assigns a
