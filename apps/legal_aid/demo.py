@@ -32,13 +32,13 @@ QUESTIONS = [
     ("q3", "insurance", "产假期间社保谁来缴", "我下个月开始休产假，产假期间的社会保险由谁缴纳？", "", "", "", False),
 ]
 WARNINGS = [
-    ("YJ-2025-001", WarningKind.WAGES, WarningLevel.SEVERE, "某民办学校拖欠教职工工资两个月",
+    ("YJ-2026-001", WarningKind.WAGES, WarningLevel.SEVERE, "某民办学校拖欠教职工工资两个月",
      "约 40 名教职工反映学校连续两个月未发工资，情绪较大。", "民办行业工会联合会", "已约谈学校举办者，督促制定发放计划。",
      "P-MINBAN", True),
-    ("YJ-2025-002", WarningKind.LAYOFF, WarningLevel.SERIOUS, "某民办培训学校拟停办",
+    ("YJ-2026-002", WarningKind.LAYOFF, WarningLevel.SERIOUS, "某民办培训学校拟停办",
      "学校计划下学期停办，涉及 25 名教职工劳动合同处理。", "民办行业工会联合会", "已了解停办方案，指导依法制定安置方案。",
      "P-MINBAN", False),
-    ("YJ-2026-001", WarningKind.COLLECTIVE, WarningLevel.GENERAL, "某民办幼儿园教师集体反映社保问题",
+    ("YJ-2026-003", WarningKind.COLLECTIVE, WarningLevel.GENERAL, "某民办幼儿园教师集体反映社保问题",
      "12 名教师联名反映幼儿园未足额缴纳社会保险。", "区教育工会", "", "P-MINBAN", False),
 ]
 
@@ -82,8 +82,7 @@ def seed_warnings() -> None:
     with scope(paths=[root.path]):
         for order_no, kind, level, title, content, reporter, steps, unit_code, done in WARNINGS:
             unit = Organization.objects.get(code=unit_code)
-            year = int(order_no[3:7])
-            received = dt.datetime(year, 3 if year == 2025 else 1, 10, 9, 0, tzinfo=dt.UTC)
+            received = dt.datetime(2026, 3, 2 + 7 * int(order_no[-1]), 1, 0, tzinfo=dt.UTC)  # Mondays, 09:00 Beijing
             case, created = warning_report(actor=admin, warning_kind=kind, warning_level=level, title=title,
                                            content=content, reporter=reporter, steps=steps, unit=unit,
                                            received_at=received, order_no=order_no)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .calendar import load_calendar
 from .deadlines import deadlines_for
-from .enums import DONE_STATUSES, CaseStatus, Satisfaction, Stage
+from .enums import DONE_STATUSES, CaseKind, CaseStatus, Satisfaction, Stage
 from .models import Case, PlatformAccount
 
 GROUPS = ("unit", "month", "category")
@@ -70,7 +70,9 @@ def case_rates(cases: QuerySet | None = None, *, start: dt.date | None = None, e
     cases received in [start, end) of the acting scope. The one place these figures come from."""
     if set(by) - set(GROUPS):
         raise ValueError(f"group by one of {GROUPS}")
-    qs = (Case.objects.all() if cases is None else cases).select_related("organization", "category__parent")
+    # the 12351 rates are the petitions' (labour-relations warnings are handled alike, not rated)
+    qs = (Case.objects.filter(kind=CaseKind.PETITION) if cases is None else cases).select_related(
+        "organization", "category__parent")
     if start:
         qs = qs.filter(received_at__date__gte=start)
     if end:
