@@ -15,11 +15,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from apps.accounts.enums import Role
+from apps.accounts.models import User
 from apps.competitions.enums import EditionStatus, EntryStatus, SheetStatus
 from apps.competitions.services.judging import judge_assign
 from apps.competitions.models import ScoreSheet
-from apps.core.scoping import scopes_disabled
+from apps.core.scoping import scope, scopes_disabled
 from apps.honours.models import NominationCampaign, NominationQuota
+from apps.legal_aid.services import consultation_ask, consultation_transition
 from apps.organizations.enums import OrgKind
 from apps.organizations.models import Organization
 from apps.organizations.services import organization_create
@@ -101,7 +103,16 @@ def world(transactional_db):
                                                      closes_on=today + dt.timedelta(days=10))
         campaign.titles.set([advanced_worker])
         NominationQuota.objects.create(campaign=campaign, organization=tree.tsinghua, quota=2)
-    return {"edition": edition, "stage": stage, "own": own, "other": other, "scored": scored, "campaign": campaign}
+    # Legal aid: teacher1 asked a question that the centre assigned to lawyer1.
+    lawyer = make_user("lawyer1", tree.root, Role.LAWYER, password=PASSWORD)
+    asker = User.objects.get(username="teacher1")
+    with scope(person="teacher", user_id=asker.pk):
+        consultation, _ = consultation_ask(actor=asker, category="wages", title="绩效工资被扣发",
+                                           question="本学期绩效工资被扣发一半，怎么办？")
+    with scopes_disabled():
+        consultation_transition(consultation=consultation, action="assign", actor=admin, lawyer=lawyer)
+    return {"edition": edition, "stage": stage, "own": own, "other": other, "scored": scored, "campaign": campaign,
+            "consultation": consultation}
 
 
 def log_in(page, base, username):
@@ -126,7 +137,10 @@ def walks(world) -> dict[str, list[tuple[str, str]]]:
         "tsinghua": [("/competitions/unit/", review), (f"/honours/campaigns/{campaign.pk}/", "[data-testid=nominate]")],
         "thu_clerk": [("/competitions/unit/", review), ("/honours/campaigns/", "[data-testid=campaigns] a")],
         "teacher1": [("/competitions/", "h1"), (f"/competitions/entries/{own.pk}/", "button.danger"),
-                     ("/competitions/my-certificates/", "h1")],
+                     ("/competitions/my-certificates/", "h1"), ("/legal-aid/", "[data-testid=ask]"),
+                     ("/legal-aid/ask/", "form.form button[type=submit]")],
+        "lawyer1": [("/legal-aid/", "[data-testid=consultations] a"),
+                    (f"/legal-aid/{world['consultation'].pk}/", "[data-testid=post]")],
         "judge1": [("/competitions/judge/", "[data-testid=assignment] a"),
                    (f"/competitions/judge/stages/{stage.pk}/groups/{scored.group_id}/", "table.work td.actions a"),
                    (f"/competitions/judge/sheets/{scored.pk}/{stage.pk}/", "button[value=submit]")],
