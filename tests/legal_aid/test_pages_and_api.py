@@ -117,6 +117,8 @@ def test_work_queue_names_what_waits(people):
     assert _queue(people["lawyer1"]) == {}
     move(c, "assign", people["municipal"], lawyer=people["lawyer1"])
     assert _queue(people["lawyer1"]) == {"待答复的法律咨询": 1}
+    home = login(people["lawyer1"]).get("/")  # every app's provider runs in the lawyer's person scope
+    assert home.status_code == 200 and "待答复的法律咨询" in home.content.decode()
     assert _queue(people["lawyer2"]) == {}
     move(c, "answer", people["lawyer1"], role="lawyer", text="答复")
     assert _queue(people["member"]) == {"律师已答复的咨询": 1}
