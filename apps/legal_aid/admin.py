@@ -11,7 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
@@ -79,7 +80,7 @@ class ConsultationAdmin(ScopedAdmin):
         items = list(obj.attachments.order_by("id"))
         if not items:
             return "—"
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a>', (
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', (
             (reverse("legal_aid:attachment_download", args=[a.pk]), a.original_name) for a in items))
 
     def _run(self, request, object_id, *, action_name: str, form_class, title: str):

@@ -120,6 +120,11 @@ def _last_message(consultation: Consultation) -> ConsultationMessage | None:
     return ConsultationMessage._base_manager.filter(consultation=consultation).order_by("-at", "-id").first()
 
 
+def _locked(consultation: Consultation) -> Consultation:
+    """The consultation's row, locked until the transaction ends (scoped: not theirs → DoesNotExist)."""
+    return Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
+
+
 @transaction.atomic
 def consultation_transition(*, consultation: Consultation, action: str, actor, lawyer: User | None = None,
                             text: str = "", attachments=()) -> Consultation:
@@ -132,7 +137,7 @@ def consultation_transition(*, consultation: Consultation, action: str, actor, l
     label = ConsultationAction(action).label
     if permission and not actor.has_perm(permission):
         raise PermissionDenied(f"您没有{label}的权限。")
-    consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
+    consultation = _locked(consultation)
     now = timezone.now()
     from_status = consultation.status
     changes: dict = {}
