@@ -10,7 +10,7 @@ from apps.accounts.enums import Role
 from apps.accounts.models import RoleAssignment
 from apps.core.models import AuditLog
 from apps.core.scoping import scopes_disabled
-from apps.legal_aid.demo import demo_seeder
+from apps.legal_aid.demo import consultations_line, demo_seeder
 from apps.legal_aid.models import Consultation, ConsultationMessage
 from apps.organizations.demo import seed_organizations
 from apps.petitions.enums import CaseKind, CaseStatus
@@ -39,6 +39,7 @@ def test_demo_consultations_and_warnings_rerun_changes_nothing():
         assert warnings.count() == 3 and {w.organization.code for w in warnings} == {"P-MINBAN"}
         closed = warnings.get(status=CaseStatus.CLOSED)
         assert closed.outcome and closed.events.filter(action="close").count() == 1
+    assert consultations_line() == "3 件（已答复或结束 2 件），劳动关系预警 3 件（已办结 1 件）"
     before = _counts()
     demo_seeder({})
     assert _counts() == before
