@@ -99,6 +99,23 @@ _PETITIONS_UNIT = (
     | crud("petitions.platformaccount", add=True, change=True)
 )
 
+# Service points and cross-university booking (服务阵地与预约): units keep their points and open
+# resources (patterns, slots), check in and record no-shows; the municipal union keeps the
+# recognitions/grants and the fair-use rules; teachers book.
+BOOK_SLOT = "service_points.book_slot"
+_SERVICE_POINTS_UNIT = (
+    crud("service_points.servicepoint", add=True, change=True)
+    | crud("service_points.recognition") | crud("service_points.pointphoto", add=True)
+    | crud("service_points.resource", add=True, change=True)
+    | crud("service_points.slotpattern", add=True, change=True, delete=True)
+    | crud("service_points.slot") | crud("service_points.booking", change=True)
+    | crud("service_points.fairusepolicy")
+)
+_SERVICE_POINTS_KEEPER = (
+    _SERVICE_POINTS_UNIT | crud("service_points.recognition", add=True, change=True)
+    | crud("service_points.fairusepolicy", add=True, change=True)
+)
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -135,18 +152,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _HONOURS_KEEPER
         | _COMPETITIONS_KEEPER
         | _PETITIONS_KEEPER
+        | _SERVICE_POINTS_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
+        | _SERVICE_POINTS_UNIT
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
-                               | _PETITIONS_UNIT),
+                               | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
-    Role.TEACHER: frozenset({REGISTER_ENTRY}),
+    Role.TEACHER: frozenset({REGISTER_ENTRY, BOOK_SLOT}),
 }
 
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ServicePointsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.service_points"
+    verbose_name = "服务阵地与预约"
+
+    def ready(self) -> None:
+        from apps.core.demo import register_seeder
+        from apps.core.demo_summary import register
+
+        from .demo import demo_seeder, demo_summary
+
+        register_seeder("service_points", demo_seeder, order=75)
+        register("服务阵地与预约", demo_summary, order=75)

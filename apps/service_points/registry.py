@@ -1,0 +1,66 @@
+"""Writes to the service-point registry: points, their recognitions and grants, photos.
+Every write checks the unit lies in the actor's subtree and is audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.core.audit import audit_record
+from apps.core.uploads import original_name, random_name
+
+from .models import PointPhoto, Recognition, ServicePoint
+from .services import _check_unit, _user
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_BAD_TYPE = "只能上传 JPEG 或 PNG 图片。"
+
+
+@transaction.atomic
+def service_point_save(*, point: ServicePoint, actor=None) -> ServicePoint:
+    if point.organization_id is None:
+        raise ValidationError({"organization": ["请选择所属单位。"]})
+    _check_unit(point.organization)
+    created = point.pk is None
+    point.full_clean()
+    point.save()
+    audit_record(actor=_user(actor), action="service_points.point_create" if created else
+                 "service_points.point_change", target=point, data={"kind": point.kind})
+    return point
+
+
+@transaction.atomic
+def recognition_save(*, recognition: Recognition, actor=None) -> Recognition:
+    """A recognition or grant of a point (year, level, title, amount); one per point, year
+    and title — saving the same again changes it."""
+    if recognition.amount is not None and recognition.amount < 0:
+        raise ValidationError({"amount": ["金额不能为负数。"]})
+    recognition.full_clean()
+    recognition.save()
+    audit_record(actor=_user(actor), action="service_points.recognition_save", target=recognition.point,
+                 data={"year": recognition.year, "title": recognition.title, "amount": str(recognition.amount)})
+    return recognition
+
+
+def sniff_image(upload, *, field: str = "file") -> str:
+    """The photo's type by its content: JPEG (FF D8 FF) or PNG (89 50 4E 47)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head[:3] == b"\xff\xd8\xff":
+        return "jpg"
+    if head == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    raise ValidationError({field: [PHOTO_BAD_TYPE]})
+
+
+@transaction.atomic
+def point_photo_add(*, point: ServicePoint, upload, actor=None) -> PointPhoto:
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"file": ["照片不能超过 5 MB。"]})
+    kind = sniff_image(upload)
+    photo = PointPhoto(point=point, original_name=original_name(upload, kind), uploaded_by=_user(actor))
+    photo.file.save(random_name(kind), upload, save=False)
+    photo.save()
+    audit_record(actor=_user(actor), action="service_points.photo_add", target=point, data={"photo": photo.pk})
+    return photo
