@@ -369,6 +369,11 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "apps.petitions.enums.CaseStatus",
         "CaseKindEnum": "apps.petitions.enums.CaseKind",
         "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
+        "ServicePointKindEnum": "apps.service_points.enums.PointKind",
+        "BookableResourceKindEnum": "apps.service_points.enums.ResourceKind",
+        "RecognitionLevelEnum": "apps.service_points.enums.RecognitionLevel",
+        "LevelEnum": "apps.honours.enums.TitleLevel",
+        "BookingStatusEnum": "apps.service_points.enums.BookingStatus",
     },
 }
 

@@ -103,6 +103,10 @@ _PETITIONS_UNIT = (
 # resources (patterns, slots), check in and record no-shows; the municipal union keeps the
 # recognitions/grants and the fair-use rules; teachers book.
 BOOK_SLOT = "service_points.book_slot"
+# A teacher sees the resources and slots open to them and their own bookings (person scope).
+_SERVICE_POINTS_TEACHER = (
+    {BOOK_SLOT} | crud("service_points.resource") | crud("service_points.slot") | crud("service_points.booking")
+)
 _SERVICE_POINTS_UNIT = (
     crud("service_points.servicepoint", add=True, change=True)
     | crud("service_points.recognition") | crud("service_points.pointphoto", add=True)
@@ -165,7 +169,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
-    Role.TEACHER: frozenset({REGISTER_ENTRY, BOOK_SLOT}),
+    Role.TEACHER: frozenset({REGISTER_ENTRY} | _SERVICE_POINTS_TEACHER),
 }
 
 
