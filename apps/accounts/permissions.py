@@ -113,7 +113,6 @@ _SERVICE_POINTS_UNIT = (
     | crud("service_points.resource", add=True, change=True)
     | crud("service_points.slotpattern", add=True, change=True, delete=True)
     | crud("service_points.slot") | crud("service_points.booking", change=True)
-    | crud("service_points.fairusepolicy")
 )
 _SERVICE_POINTS_KEEPER = (
     _SERVICE_POINTS_UNIT | crud("service_points.recognition", add=True, change=True)
