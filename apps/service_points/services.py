@@ -217,6 +217,13 @@ def _live_counts(slot: Slot) -> tuple[int, int]:
     return row["total"], row["outside"]
 
 
+def _full_already(slot: Slot) -> bool:
+    """When a slot is full most answers are "full": given without any lock (only a hint: the
+    count under the slot lock decides; a place freed meanwhile is seen by the next try)."""
+    with scopes_disabled():  # every unit's bookings count against the slot's places
+        return Booking.objects.filter(slot=slot, status__in=LIVE).count() >= slot.capacity
+
+
 def _lock_slot(slot: Slot) -> Slot:
     with scopes_disabled():  # the slot was found in the booker's scope; the lock re-reads it
         queryset = Slot.objects.select_related("resource__organization")
@@ -240,13 +247,18 @@ def slot_book(*, slot: Slot, user, now: dt.datetime | None = None) -> tuple[Book
     unit = booker_unit(user)
     if unit is None:
         raise ValidationError({"slot": [NOT_STAFF]})
+    with scopes_disabled():  # the person's own live booking of this slot (a double submit)
+        existing = Booking.objects.filter(slot=slot, user=user, status__in=LIVE).first()
+    if existing is not None:
+        return existing, False
+    if _full_already(slot):
+        raise SlotFull()
     with transaction.atomic():
-        _lock_person(user)
-        with scopes_disabled():  # the person's own live booking of this slot (a double submit)
+        _lock_person(user)  # the person's own rules (per week, pending) hold under this lock
+        with scopes_disabled():  # re-read under the lock: a concurrent double submit
             existing = Booking.objects.filter(slot=slot, user=user, status__in=LIVE).first()
         if existing is not None:
             return existing, False
-        slot = _lock_slot(slot)
         resource = slot.resource
         host = resource.organization
         own = unit.path.startswith(host.path)
@@ -259,6 +271,7 @@ def slot_book(*, slot: Slot, user, now: dt.datetime | None = None) -> tuple[Book
         problem = _person_problem(user=user, slot=slot, policy=active_policy(), now=now)
         if problem:
             raise ValidationError({"slot": [problem]})
+        slot = _lock_slot(slot)  # held only for the count and the insert
         total, outside = _live_counts(slot)
         if total >= slot.capacity:
             raise SlotFull()
