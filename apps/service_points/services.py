@@ -217,11 +217,14 @@ def _live_counts(slot: Slot) -> tuple[int, int]:
     return row["total"], row["outside"]
 
 
-def _full_already(slot: Slot) -> bool:
-    """When a slot is full most answers are "full": given without any lock (only a hint: the
-    count under the slot lock decides; a place freed meanwhile is seen by the next try)."""
+def _first_look(slot: Slot, user) -> tuple[int, int | None]:
+    """(live bookings of the slot, the person's live booking id) in one query, without any
+    lock. When a slot is full most answers are "full", given here; it is only a hint: the
+    count under the slot lock decides (a place freed meanwhile is seen by the next try)."""
     with scopes_disabled():  # every unit's bookings count against the slot's places
-        return Booking.objects.filter(slot=slot, status__in=LIVE).count() >= slot.capacity
+        row = Booking.objects.filter(slot=slot, status__in=LIVE).aggregate(
+            total=Count("id"), mine=Max("id", filter=Q(user=user)))
+    return row["total"], row["mine"]
 
 
 def _lock_slot(slot: Slot) -> Slot:
@@ -247,11 +250,11 @@ def slot_book(*, slot: Slot, user, now: dt.datetime | None = None) -> tuple[Book
     unit = booker_unit(user)
     if unit is None:
         raise ValidationError({"slot": [NOT_STAFF]})
-    with scopes_disabled():  # the person's own live booking of this slot (a double submit)
-        existing = Booking.objects.filter(slot=slot, user=user, status__in=LIVE).first()
-    if existing is not None:
-        return existing, False
-    if _full_already(slot):
+    total, mine = _first_look(slot, user)
+    if mine is not None:  # a repeated submit
+        with scopes_disabled():  # the person's own booking
+            return Booking.objects.get(pk=mine), False
+    if total >= slot.capacity:
         raise SlotFull()
     with transaction.atomic():
         _lock_person(user)  # the person's own rules (per week, pending) hold under this lock
