@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE["petitions-deadline-watch"] = {
     "task": "apps.petitions.tasks.watch_deadlines", "schedule": 15 * 60.0,
 }
 
+# --- service points and booking (服务阵地与预约) -----------------------------------------
+CELERY_BEAT_SCHEDULE["service-points-no-shows"] = {
+    "task": "apps.service_points.tasks.mark_no_shows", "schedule": 30 * 60.0,
+}
+
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # The token class comes first: a missing or bad token is a 401 with WWW-Authenticate.
