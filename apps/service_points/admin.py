@@ -6,6 +6,7 @@ the services."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_base import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
 from apps.core.audit import audit_record
+from apps.core.uploads import check_image
 
 from . import registry, services
 from .enums import BookingAction
@@ -32,9 +34,41 @@ class RecognitionInline(ReadOnlyInline):
     verbose_name_plural = _("认定与资助（在“认定与资助”中登记）")
 
 
-class PhotoInline(ReadOnlyInline):
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = PointPhoto
+        fields = ("file",)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None and not self.instance.pk:
+            try:
+                check_image(upload, max_bytes=registry.PHOTO_MAX_BYTES)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["file"]) from exc
+        return upload
+
+
+class PhotoInline(admin.TabularInline):
+    """Photos: added here (JPEG/PNG checked by content, through ``point_photo_add``), never
+    changed or deleted from the point's page."""
+
     model = PointPhoto
-    fields = ("original_name", "uploaded_at", "uploaded_by")
+    form = PhotoForm
+    extra = 1
+    can_delete = False
+    fields = ("file", "original_name", "uploaded_at")
+    readonly_fields = ("original_name", "uploaded_at")
+    verbose_name_plural = _("照片（JPEG/PNG，5 MB）")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("service_points.add_pointphoto")
 
 
 @admin.register(ServicePoint)
@@ -49,6 +83,16 @@ class ServicePointAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         registry.service_point_save(point=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PointPhoto:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for photo_form in formset.forms:
+            upload = photo_form.cleaned_data.get("file") if photo_form.has_changed() else None
+            if upload is not None and not photo_form.instance.pk:
+                formset.new_objects.append(
+                    registry.point_photo_add(point=form.instance, upload=upload, actor=request.user))
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core.audit import audit_record
-from apps.core.uploads import original_name, random_name
+from apps.core.uploads import check_image, original_name, random_name
 
 from .models import PointPhoto, Recognition, ServicePoint
 from .services import _check_unit, _user
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_BAD_TYPE = "只能上传 JPEG 或 PNG 图片。"
 
 
 @transaction.atomic
@@ -42,23 +41,9 @@ def recognition_save(*, recognition: Recognition, actor=None) -> Recognition:
     return recognition
 
 
-def sniff_image(upload, *, field: str = "file") -> str:
-    """The photo's type by its content: JPEG (FF D8 FF) or PNG (89 50 4E 47)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head[:3] == b"\xff\xd8\xff":
-        return "jpg"
-    if head == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    raise ValidationError({field: [PHOTO_BAD_TYPE]})
-
-
 @transaction.atomic
 def point_photo_add(*, point: ServicePoint, upload, actor=None) -> PointPhoto:
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"file": ["照片不能超过 5 MB。"]})
-    kind = sniff_image(upload)
+    kind = check_image(upload, max_bytes=PHOTO_MAX_BYTES)
     photo = PointPhoto(point=point, original_name=original_name(upload, kind), uploaded_by=_user(actor))
     photo.file.save(random_name(kind), upload, save=False)
     photo.save()

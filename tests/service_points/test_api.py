@@ -86,3 +86,27 @@ def test_points_and_recognitions_are_scoped(tree, users):
     assert refused.status_code == 400 and "organization" in refused.json()
     with scopes_disabled():
         assert (ServicePoint.objects.count(), Recognition.objects.count(), Booking.objects.count()) == (1, 1, 0)
+
+
+def test_photos_are_checked_by_content_and_served_with_the_permission(tree, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = login(users["tsinghua"])
+    point = post(admin, f"{API}service-points/", {"kind": "reading", "name": "职工阅读站",
+                                                   "organization": tree.tsinghua.code}).json()
+    url = f"{API}service-points/{point['id']}/photos/"
+
+    def upload(client, name, content):
+        client.get("/")
+        return client.post(url, {"file": SimpleUploadedFile(name, content)},
+                           HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+
+    refused = upload(admin, "假图片.png", b"%PDF-1.4 not an image")
+    assert (refused.status_code, refused.json()) == (400, {"file": ["只能上传 JPEG 或 PNG 图片。"]})
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    done = upload(admin, "阅读站.png", png)
+    assert done.status_code == 201 and done.json()["original_name"] == "阅读站.png"
+    photo = done.json()["id"]
+    got = admin.get(f"/services/photos/{photo}/")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == png
+    assert login(users["haidian"]).get(f"/services/photos/{photo}/").status_code == 404
