@@ -11,10 +11,13 @@ import threading
 
 import pytest
 from django.db import connections
+from django.test import Client
 
+from apps.accounts.enums import Role
 from apps.core.scoping import scopes_disabled
 from apps.service_points import services
 from apps.service_points.models import LIVE, Booking
+from tests.factories.orgs import make_user
 from tests.service_points.factories import make_resource, make_slot, make_teachers
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -82,3 +85,22 @@ def test_fifty_concurrent_bookings_for_ten_places_book_exactly_ten(tree, monkeyp
 def test_control_without_the_slot_lock_overbooks(tree, monkeypatch):
     _outcomes, live = booking_race(tree, monkeypatch, locking=False)
     assert live > 10  # the test above would catch an over-booking
+
+
+def test_a_concurrent_double_submit_books_once(tree):
+    """Through the API, as a phone's double tap would: one 201 and two 200 with the same
+    booking (the person's row lock serialises them)."""
+    slot = make_slot(make_resource(tree.tsinghua), capacity=5)
+    user = make_user("t_double", tree.haidian_school, Role.TEACHER)
+
+    def submit():
+        client = Client()
+        client.force_login(user)
+        response = client.post(f"/api/v1/welfare/slots/{slot.pk}/book/", {}, content_type="application/json")
+        return response.status_code, response.json().get("id")
+
+    outcomes = run_together([submit, submit, submit])
+    assert sorted(code for code, _ in outcomes) == [200, 200, 201], outcomes
+    assert len({pk for _, pk in outcomes}) == 1
+    with scopes_disabled():
+        assert Booking.objects.filter(user=user).count() == 1
