@@ -7,10 +7,13 @@ class ServicePointsConfig(AppConfig):
     verbose_name = "服务阵地与预约"
 
     def ready(self) -> None:
+        from apps.core import work_queue
         from apps.core.demo import register_seeder
         from apps.core.demo_summary import register
 
         from .demo import demo_seeder, demo_summary
+        from .queue import service_points_queue
 
         register_seeder("service_points", demo_seeder, order=75)
         register("服务阵地与预约", demo_summary, order=75)
+        work_queue.register("service_points", service_points_queue, order=75)

@@ -59,3 +59,23 @@ def test_host_confirms_the_check_in_the_qr_opens(tree, users):
     form_post(host, url)
     with scopes_disabled():
         assert Booking.objects.get().status == "checked_in"
+
+
+def test_home_queues_count_my_bookings_and_the_hosts_check_ins(tree, users):
+    import re
+
+    slot = make_slot(make_resource(tree.tsinghua), in_hours=0.2)
+    teacher = make_user("t_pku_teacher", tree.haidian_school, Role.TEACHER)
+    form_post(login(teacher), f"/services/slots/{slot.pk}/book/")
+
+    def count(html, label):
+        return int(re.search(rf'data-queue-item="{label}"[^>]*>.*?data-count="(\d+)"', html, re.S).group(1))
+
+    assert count(login(teacher).get("/").content.decode(), "待使用的场地预约") == 1
+    from django.utils import timezone
+
+    from apps.service_points.services import TZ
+
+    today = slot.starts_at.astimezone(TZ).date() == timezone.now().astimezone(TZ).date()
+    assert count(login(users["tsinghua"]).get("/").content.decode(), "今日待签到的预约") == (1 if today else 0)
+    assert count(login(users["haidian"]).get("/").content.decode(), "今日待签到的预约") == 0
