@@ -27,11 +27,11 @@ from apps.organizations.models import Cluster, Organization
 
 from .enums import Audience, PointKind, RecognitionLevel, ResourceKind
 from .models import Recognition, Resource, ServicePoint, SlotPattern
+from .registry import STAFF_HOME_TITLE as HOME_TITLE
 from .registry import recognition_save, service_point_save
 from .services import pattern_save, resource_save, slots_materialise
 
 HOMES_UNIVERSITIES, HOMES_SCHOOLS = 100, 50
-HOME_TITLE = "市教育工会先进教职工小家"
 ILLUSTRATIVE = "演示金额（报告未列金额）"
 
 # (unit code, point name, kind, recognitions: (year, level, title, amount))

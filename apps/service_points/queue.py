@@ -10,7 +10,8 @@ from django.utils import timezone
 from apps.core.work_queue import QueueItem
 
 from .enums import BookingStatus
-from .models import Booking
+from .models import Booking, Recognition
+from .registry import STAFF_HOME_TITLE
 from .services import BOOK_PERMISSION, HOST_PERMISSION, TZ
 
 SECTION = "服务阵地与预约"
@@ -31,3 +32,9 @@ def service_points_queue(user) -> list[QueueItem]:
                                reverse("admin:service_points_booking_changelist") + "?status__exact=booked",
                                hint="扫描预约人的二维码签到；结束后未签到的记为爽约", section=SECTION))
     return items
+
+
+def staff_homes_figure(request) -> int:
+    """The admin home's figure: advanced staff homes recognised this year or last (scoped)."""
+    year = timezone.localdate().year
+    return Recognition.objects.filter(title=STAFF_HOME_TITLE, year__in=(year - 1, year)).count()

@@ -13,6 +13,7 @@ from .models import PointPhoto, Recognition, ServicePoint
 from .services import _check_unit, _user
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+STAFF_HOME_TITLE = "市教育工会先进教职工小家"  # the municipal union's yearly recognition of a home
 
 
 @transaction.atomic
