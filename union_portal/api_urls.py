@@ -31,5 +31,6 @@ urlpatterns = [
     path("competitions/", include("apps.competitions.api.urls")),
     path("petitions/", include("apps.petitions.api.urls")),
     path("legal-aid/", include("apps.legal_aid.api.urls")),
+    path("welfare/", include("apps.service_points.api.urls")),
     path("", include(router.urls)),
 ]

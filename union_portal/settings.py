@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.competitions",
     "apps.petitions",
     "apps.legal_aid",
+    "apps.service_points",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +321,11 @@ CELERY_BEAT_SCHEDULE["petitions-deadline-watch"] = {
     "task": "apps.petitions.tasks.watch_deadlines", "schedule": 15 * 60.0,
 }
 
+# --- service points and booking (服务阵地与预约) -----------------------------------------
+CELERY_BEAT_SCHEDULE["service-points-no-shows"] = {
+    "task": "apps.service_points.tasks.mark_no_shows", "schedule": 30 * 60.0,
+}
+
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # The token class comes first: a missing or bad token is a 401 with WWW-Authenticate.
@@ -370,6 +376,11 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "apps.petitions.enums.CaseKind",
         "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
         "ConsultationStatusEnum": "apps.legal_aid.enums.ConsultationStatus",
+        "ServicePointKindEnum": "apps.service_points.enums.PointKind",
+        "BookableResourceKindEnum": "apps.service_points.enums.ResourceKind",
+        "RecognitionLevelEnum": "apps.service_points.enums.RecognitionLevel",
+        "LevelEnum": "apps.honours.enums.TitleLevel",
+        "BookingStatusEnum": "apps.service_points.enums.BookingStatus",
     },
 }
 

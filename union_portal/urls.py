@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site, name="admin-view-on-site"),
     path("petitions/", include("apps.petitions.urls")),
     path("legal-aid/", include("apps.legal_aid.urls")),
+    path("services/", include("apps.service_points.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -107,6 +107,25 @@ ANSWER_CONSULTATION = "legal_aid.answer_consultation"
 ASSIGN_CONSULTATION = "legal_aid.assign_consultation"
 _LEGAL_AID_READ = (crud("legal_aid.consultation") | crud("legal_aid.consultationmessage")
                    | crud("legal_aid.consultationattachment"))
+# Service points and cross-university booking (服务阵地与预约): units keep their points and open
+# resources (patterns, slots), check in and record no-shows; the municipal union keeps the
+# recognitions/grants and the fair-use rules; teachers book.
+BOOK_SLOT = "service_points.book_slot"
+# A teacher sees the resources and slots open to them and their own bookings (person scope).
+_SERVICE_POINTS_TEACHER = (
+    {BOOK_SLOT} | crud("service_points.resource") | crud("service_points.slot") | crud("service_points.booking")
+)
+_SERVICE_POINTS_UNIT = (
+    crud("service_points.servicepoint", add=True, change=True)
+    | crud("service_points.recognition") | crud("service_points.pointphoto", add=True)
+    | crud("service_points.resource", add=True, change=True)
+    | crud("service_points.slotpattern", add=True, change=True, delete=True)
+    | crud("service_points.slot") | crud("service_points.booking", change=True)
+)
+_SERVICE_POINTS_KEEPER = (
+    _SERVICE_POINTS_UNIT | crud("service_points.recognition", add=True, change=True)
+    | crud("service_points.fairusepolicy", add=True, change=True)
+)
 
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
@@ -145,18 +164,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _COMPETITIONS_KEEPER
         | _PETITIONS_KEEPER
         | _LEGAL_AID_READ | {ASSIGN_CONSULTATION}
+        | _SERVICE_POINTS_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
+        | _SERVICE_POINTS_UNIT
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
-                               | _PETITIONS_UNIT),
+                               | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
-    Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ),
+    Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ | _SERVICE_POINTS_TEACHER),
     Role.LAWYER: frozenset({ANSWER_CONSULTATION} | _LEGAL_AID_READ),
 }
 

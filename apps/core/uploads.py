@@ -1,6 +1,7 @@
-"""Uploaded documents (PDF / DOCX): checked by content and size, stored under random names.
+"""Uploaded documents (PDF / DOCX) and photos (JPEG / PNG): checked by content and size, stored
+under random names.
 
-Used by nomination materials and competition entries. Files live under MEDIA_ROOT, outside
+Used by nomination materials, competition entries and service points' photos. Files live under MEDIA_ROOT, outside
 the web root, and are only ever served by permission-checked views as attachments.
 """
 
@@ -39,6 +40,28 @@ def check_document(upload, *, max_bytes: int, field: str = "file") -> str:
     if upload.size > max_bytes:
         raise ValidationError({field: [f"文件不能超过 {_size_label(max_bytes)}。"]})
     return sniff_document(upload, field=field)
+
+
+IMAGE_BAD_TYPE = "只能上传 JPEG 或 PNG 图片。"
+
+
+def sniff_image(upload, *, field: str = "file") -> str:
+    """A photo's type by its content: JPEG (``FF D8 FF``) or PNG (its 8-byte signature)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head[:3] == b"\xff\xd8\xff":
+        return "jpg"
+    if head == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    raise ValidationError({field: [IMAGE_BAD_TYPE]})
+
+
+def check_image(upload, *, max_bytes: int, field: str = "file") -> str:
+    """Size cap first, then the content check; returns ``"jpg"`` or ``"png"``."""
+    if upload.size > max_bytes:
+        raise ValidationError({field: [f"图片不能超过 {_size_label(max_bytes)}。"]})
+    return sniff_image(upload, field=field)
 
 
 def _size_label(size: int) -> str:

@@ -33,6 +33,7 @@ TRANSITIONS = {
     ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
     ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
     ("legal_aid/services.py", "consultation_transition"): "Consultation.status",
+    ("service_points/services.py", "booking_transition"): "Booking.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.
