@@ -32,6 +32,7 @@ TRANSITIONS = {
     ("petitions/services.py", "account_set_status"): "PlatformAccount.status",
     ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
     ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
+    ("activities/services.py", "application_transition"): "Application.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.
