@@ -54,6 +54,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_position(self, obj) -> int | None:
+        """1-based place on the waiting list (the list annotates ``ahead``; one object asks)."""
+        if obj.status != "waitlisted" or obj.wait_rank is None:
+            return None
+        ahead = getattr(obj, "ahead", None)
+        if ahead is not None:
+            return ahead + 1
         from ..services import waitlist_position
 
         return waitlist_position(obj)

@@ -6,7 +6,8 @@ Everything goes through the services; outside the acting scope an object is a 40
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -140,8 +141,11 @@ class ApplicationViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
                           "check_in": "activities.change_application", "checkin_by_token": APPLY}
 
     def get_queryset(self):
+        ahead = (Application._base_manager.filter(session=OuterRef("session"), status="waitlisted",
+                                                  wait_rank__lt=OuterRef("wait_rank"))
+                 .order_by().values("session").annotate(n=Count("id")).values("n"))
         return (Application.objects.select_related("member", "organization", "session")
-                .order_by("session_id", "id"))
+                .annotate(ahead=Coalesce(Subquery(ahead), 0)).order_by("session_id", "id"))
 
     @extend_schema(request=ApplySerializer, responses={201: ApplicationSerializer})
     def create(self, request):
