@@ -243,7 +243,7 @@ class ClubViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return Response(ClubSerializer(self.get_queryset().get(pk=club.pk)).data)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: ParticipationRowSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def participation(self, request):
         year = request.query_params.get("year") or None
         if year is not None and (not year.isdigit() or not 2000 <= int(year) <= 2100):
