@@ -84,3 +84,31 @@ def test_teacher_may_not_draw_and_admin_qr_page_shows_the_code(tree, users):
     page = login(users["municipal"]).get(f"/activities/sessions/{session.pk}/qr/")
     assert page.status_code == 200 and "data:image/svg+xml;base64," in page.content.decode()
     assert login(users["haidian"]).get(f"/activities/sessions/{session.pk}/qr/").status_code == 404
+
+
+def test_child_id_numbers_are_masked_in_the_excel_and_the_api(tree, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    from apps.activities.enums import ActivityKind
+    from apps.members.idgen import make_id_number
+    from apps.members.masking import mask_id
+
+    _, camp = make_activity(tree.haidian, kind=ActivityKind.CAMP, rules=[{"rule": "child", "min_age": 6,
+                                                                          "max_age": 14}])
+    parent, = bulk_members(tree.haidian, 1)
+    today = dt.date.today()
+    child = make_id_number(today.replace(year=today.year - 9), 77)
+    with scopes_disabled():
+        from apps.activities.services import application_apply
+
+        application_apply(session=camp, member=parent, child_name="小宇", child_id_number=child)
+    clerk = login(users["haidian_clerk"])
+    response = clerk.get(f"/activities/sessions/{camp.pk}/export/applicants/")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None]
+    assert "小宇" in cells and child not in " ".join(cells) and mask_id(child) in cells
+    api = clerk.get("/api/v1/welfare/applications/").content.decode()
+    assert "小宇" in api and child not in api
