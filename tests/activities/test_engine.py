@@ -236,3 +236,20 @@ def test_honours_recuperation_trips_move_into_the_engine_with_their_people(tree)
             (p.pk, S.ATTENDED) for p in people)
         assert session.participations.count() == 3
         assert list(OldActivity._base_manager.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_the_verify_command_recomputes_a_published_draw(tree):
+    import io
+
+    from django.core.management import call_command
+
+    _, session = make_activity(tree.root, allocation=Allocation.DRAW, places=1)
+    for m in bulk_members(tree.haidian, 3):
+        apply(session, m)
+    with scopes_disabled():
+        session.activity.closes_at = session.activity.opens_at + dt.timedelta(minutes=1)
+        session.activity.save()
+        services.session_draw(session=session, seed="verify-seed-01")
+    out = io.StringIO()
+    call_command("activities_verify_draw", str(session.pk), stdout=out)
+    assert '"ok": true' in out.getvalue() and '"applicants": 3' in out.getvalue()
