@@ -26,6 +26,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# The --http server runs with production settings; the keys are this run's own, set before
+# Django starts here so the data built in-process and the gunicorn workers share them.
+import os  # noqa: E402
+import secrets  # noqa: E402
+
+os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(64))
+if not os.environ.get("FIELD_ENCRYPTION_KEY"):
+    from cryptography.fernet import Fernet
+
+    os.environ["FIELD_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+
 from harness import best_of, report  # noqa: E402
 
 from apps.activities.drawing import draw_compute  # noqa: E402  (pure: no Django needed)
