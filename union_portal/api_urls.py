@@ -32,5 +32,6 @@ urlpatterns = [
     path("petitions/", include("apps.petitions.api.urls")),
     path("legal-aid/", include("apps.legal_aid.api.urls")),
     path("welfare/", include("apps.service_points.api.urls")),
+    path("welfare/", include("apps.activities.api.urls")),
     path("", include(router.urls)),
 ]

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.petitions",
     "apps.legal_aid",
     "apps.service_points",
+    "apps.activities",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("petitions/", include("apps.petitions.urls")),
     path("legal-aid/", include("apps.legal_aid.urls")),
     path("services/", include("apps.service_points.urls")),
+    path("activities/", include("apps.activities.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -127,6 +127,23 @@ _SERVICE_POINTS_KEEPER = (
     | crud("service_points.fairusepolicy", add=True, change=True)
 )
 
+# Activities (活动与名额): organisers (municipal, district and university unions) run activities,
+# sessions, draws, attendance and clubs in their subtree; members apply through the portal.
+APPLY_ACTIVITY = "activities.apply_activity"
+_ACTIVITIES_ORGANISER = (
+    crud("activities.activity", add=True, change=True)
+    | crud("activities.session", add=True, change=True)
+    | crud("activities.application", change=True)
+    | crud("activities.participation")
+    | crud("activities.costrecord", add=True)
+    | crud("activities.club", add=True, change=True)
+    | crud("activities.clubmembership")
+)
+_ACTIVITIES_MEMBER = (
+    crud("activities.activity") | crud("activities.session") | crud("activities.application", add=True)
+    | crud("activities.club") | {APPLY_ACTIVITY}
+)
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -165,19 +182,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PETITIONS_KEEPER
         | _LEGAL_AID_READ | {ASSIGN_CONSULTATION}
         | _SERVICE_POINTS_KEEPER
+        | _ACTIVITIES_ORGANISER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
-        | _SERVICE_POINTS_UNIT
+        | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
-                               | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT),
+                               | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
-    Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ | _SERVICE_POINTS_TEACHER),
+    Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ | _SERVICE_POINTS_TEACHER
+                            | _ACTIVITIES_MEMBER),
     Role.LAWYER: frozenset({ANSWER_CONSULTATION} | _LEGAL_AID_READ),
 }
 

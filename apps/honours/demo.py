@@ -10,11 +10,12 @@ members). It reproduces the figures of the union's 2025 work report (DOMAIN.md, 
   through ``allowance_generate`` and so through the payments engine): honour allowance,
   Spring Festival and National Day condolence money for the 758, together 1,054,000 yuan;
   the reward round's bonus and one-off subsidy for the 74, together 1,580,000 yuan;
-* a recuperation trip (31 model workers to 张家界) and an open 2026 nomination campaign
-  with places for the demo users' units.
+* an open 2026 nomination campaign with places for the demo users' units. (The 2025
+  recuperation trip of 31 model workers to 张家界 is an activity of the activities engine:
+  ``apps/activities/demo.py`` seeds it from this roll.)
 
 Idempotent: the honours are created only when no demo honour (certificate "DEMO-…") exists;
-schedules, runs, the activity and the campaign are looked up by name first.
+schedules, runs and the campaign are looked up by name first.
 
 Where the 758 people come from: active members with a bank account, in a fixed
 pseudo-random order, at most 5 from each demo user's unit. The demo never generates
@@ -44,8 +45,7 @@ from apps.payments.demo import pay_demo_batches
 
 from .allowance_models import AllowanceKind, AllowanceRun, AllowanceSchedule
 from .allowances import allowance_generate, allowance_schedule_create
-from .enums import ActivityKind
-from .models import Activity, Honour, HonourTitle, NominationCampaign, NominationQuota
+from .models import Honour, HonourTitle, NominationCampaign, NominationQuota
 from .titles import seed_titles
 
 YEAR = 2025
@@ -76,8 +76,6 @@ SCHEDULES = (
     (f"{YEAR}年评选表彰奖金", AllowanceKind.BONUS, {"national": "30000", "municipal": "20000"}, YEAR, f"{YEAR}"),
     (f"{YEAR}年评选表彰一次性补贴", AllowanceKind.SUBSIDY, {"national": "1000", "municipal": "500"}, YEAR, f"{YEAR}"),
 )
-TRIP = f"{YEAR}年劳模疗休养（张家界）"
-TRIP_SIZE = 31
 CAMPAIGN = "2026年北京市先进工作者和模范集体推荐评选"
 CAMPAIGN_QUOTAS = {"U-THU": 3, "D-HAIDIAN": 3, "D-CHAOYANG": 3}
 
@@ -135,16 +133,6 @@ def _seed_roll(actor) -> int:
     return len(honours)
 
 
-def _seed_trip() -> None:
-    if Activity._base_manager.filter(title=TRIP).exists():
-        return
-    root = Organization._base_manager.filter(depth=1).order_by("path").first()
-    trip = Activity._base_manager.create(kind=ActivityKind.RECUPERATION, date=dt.date(YEAR, 7, 15), title=TRIP,
-                                         organization=root, notes="劳模疗休养")
-    people = Member._base_manager.filter(honours__certificate_no__startswith=CERTIFICATE_PREFIX).order_by("id")
-    trip.participants.set(list(people.values_list("id", flat=True)[:TRIP_SIZE]))
-
-
 def _seed_campaign() -> None:
     if NominationCampaign.objects.filter(name=CAMPAIGN).exists():
         return
@@ -193,8 +181,6 @@ def seed_honours() -> dict[str, int]:
             if not Honour._base_manager.filter(certificate_no__startswith=CERTIFICATE_PREFIX).exists():
                 created = _seed_roll(actor)
             on_roll = Honour._base_manager.filter(certificate_no__startswith=CERTIFICATE_PREFIX).exists()
-            if on_roll:
-                _seed_trip()
             batches = _seed_payments(actor, generate=on_roll)
     return {"honours": created, "batches": batches}
 

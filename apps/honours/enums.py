@@ -29,8 +29,11 @@ HONOUR_STATUS_MOVES = {
 
 
 class ActivityKind(models.TextChoices):
+    """Model workers' activities without places. Recuperation trips (疗休养) are activities of
+    the activities engine (apps/activities: places, eligibility, draw); migration
+    activities.0002 moved the old trip rows there."""
+
     LECTURE_TOUR = "lecture_tour", _("宣讲团")
-    RECUPERATION = "recuperation", _("疗休养")
     INTO_SCHOOLS = "into_schools", _("劳模工匠进校园")
     MUTUAL_AID = "mutual_aid", _("专项互助保障")
 

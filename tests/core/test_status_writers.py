@@ -34,6 +34,7 @@ TRANSITIONS = {
     ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
     ("legal_aid/services.py", "consultation_transition"): "Consultation.status",
     ("service_points/services.py", "booking_transition"): "Booking.status",
+    ("activities/services.py", "application_transition"): "Application.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.

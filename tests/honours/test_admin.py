@@ -59,7 +59,7 @@ def test_activity_records_participants(tree, users):
     client = login(users["municipal"])
     url = reverse("admin:honours_activity_add")
     client.get(url)
-    response = client.post(url, {"kind": ActivityKind.RECUPERATION, "date": "2025-07-01", "title": "张家界疗休养",
+    response = client.post(url, {"kind": ActivityKind.LECTURE_TOUR, "date": "2025-07-01", "title": "劳模宣讲团",
                                  "organization": tree.root.pk, "participants": [a.pk, b.pk], "notes": "",
                                  "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -122,12 +122,20 @@ def test_seed_members_tops_the_city_up_to_n_realistic_members():
     assert counts() == first
 
 
+def _delete_activities_demo() -> None:
+    from apps.activities.models import Activity, Application, Club, ClubMembership, CostRecord, Participation
+
+    for model in (Participation, CostRecord, Application, ClubMembership, Activity, Club):
+        model._base_manager.all().delete()
+
+
 def test_seed_members_is_deterministic_and_tops_up():
     seed(members=120)
     with scopes_disabled():
         first = list(Member.objects.order_by("id").values_list("name", "id_number", "organization__code",
                                                                  "joined_on", "phone"))
         TeacherAccount._base_manager.all().delete()  # the competitions demo links teacher1 to a member
+        _delete_activities_demo()  # the activities demo's applications and participations name members
         MemberStatusChange.objects.all().delete()
         Member.objects.all().delete()
     seed(members=120)
