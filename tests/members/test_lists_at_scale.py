@@ -167,3 +167,19 @@ def test_following_next_past_the_cap_reaches_every_row_in_order(tree):
                     break
                 number = page.next_page_number()
             assert got == expected, (per_page, cap)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/members/", "/admin/members/member/"])
+def test_a_list_page_reads_members_by_the_acting_units_ids(users, namesakes, url):
+    """The scope decides through the units read first (so it still fails closed: 朝阳's member is
+    not listed), and the rows are filtered by those ids, not through the path join."""
+    with CaptureQueriesContext(connection) as captured:
+        response = login(users["haidian"]).get(url)
+    body = response.content.decode()
+    assert response.status_code == 200 and "王晓燕" in body and "李明" in body
+    rows = [sql for sql in member_queries(captured) if "COUNT(" not in sql.upper()]
+    assert rows and all('"members_member"."organization_id" IN (' in sql and "LIKE" not in sql for sql in rows), rows
+    if url.startswith("/api/"):
+        assert namesakes["chaoyang"].pk not in [r["id"] for r in response.json()["results"]]
+    else:
+        assert namesakes["chaoyang"].pk not in [m.pk for m in response.context["cl"].result_list]
