@@ -328,6 +328,10 @@ CELERY_BEAT_SCHEDULE["service-points-no-shows"] = {
 }
 
 # --- REST API ------------------------------------------------------------------------
+# A list's COUNT(*) stops here: beyond it the admin shows "5000+" and the API's count_capped is
+# true, so a filtered list of the whole city does not count 500,000 rows per page (apps/core/paging.py).
+PAGE_COUNT_CAP = int(os.environ.get("PAGE_COUNT_CAP", "5000"))
+
 REST_FRAMEWORK = {
     # The token class comes first: a missing or bad token is a 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [

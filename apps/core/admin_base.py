@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from unfold.admin import ModelAdmin, TabularInline
 
-from .paging import NearEndPaginator
+from .paging import CappedCountPaginator
 
 
 class ScopedAdmin(ModelAdmin):
@@ -14,7 +14,7 @@ class ScopedAdmin(ModelAdmin):
     like one that does not exist (Django's admin would otherwise redirect)."""
 
     list_per_page = 50
-    paginator = NearEndPaginator  # the last page costs what the first does
+    paginator = CappedCountPaginator  # counts up to PAGE_COUNT_CAP ("5000+"); deep pages read from the near end
     show_full_result_count = False  # one COUNT(*) per page, not the filtered and the full one
 
     def _label_selected(self, request, db_field, field):

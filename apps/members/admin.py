@@ -14,7 +14,7 @@ from .admin_export import MemberExportAdminMixin
 from .admin_import import MemberImportAdminMixin
 from .forms import MemberAddForm, MemberChangeForm, RevealForm
 from .models import Member, MemberStatusChange
-from .selectors import id_number_filter, member_name_search, young_cutoff
+from .selectors import id_number_filter, member_name_search, members_of_acting_units, young_cutoff
 from .services import REVEAL_PERMISSION, member_create, member_reveal, member_update
 
 
@@ -50,6 +50,14 @@ class MemberAdmin(MemberImportAdminMixin, MemberExportAdminMixin, ScopedAdmin):
     actions_list = MemberImportAdminMixin.import_actions + MemberExportAdminMixin.export_actions
     readonly_when_changing = ("organization", "id_number_masked", "phone_masked", "bank_account_masked", "gender",
                               "birth_date", "age", "is_young", "years_teaching", "status")
+
+    def get_queryset(self, request):
+        if request.resolver_match and request.resolver_match.url_name == "members_member_changelist":
+            # the changelist walks the member_list_order index by its units' ids (see the selector)
+            queryset = members_of_acting_units()
+            ordering = self.get_ordering(request)
+            return queryset.order_by(*ordering) if ordering else queryset
+        return super().get_queryset(request)
 
     @admin.display(description=_("身份证号"))
     def id_number_masked(self, obj):

@@ -41,6 +41,28 @@ def active_members_count(request=None) -> int:
     return Member.objects.filter(status=MemberStatus.ACTIVE).count()
 
 
+def members_of_acting_units():
+    """The acting subtree's members, filtered by the literal ids of its units.
+
+    The scoped manager reaches a member's subtree through a join on the organisation's path;
+    PostgreSQL then plans a district's list page as "every member of its units, then sort"
+    (its cost grows with the district) and estimates the city's path badly. Reading the
+    subtree's unit ids first (one indexed query on the small, scoped organisation table, so
+    the scope still decides and fails closed) lets the list walk the ``member_list_order`` index
+    (``organization_id = ANY(...)``, in order) and stop after one page. A person scope (a
+    teacher) keeps the scoped manager's own rules."""
+    from apps.core.scoping import get_scope
+    from apps.organizations.models import Organization
+
+    from .models import Member
+
+    current = get_scope()
+    if current is None or current.disabled or current.person is not None:
+        return Member.objects.all()
+    unit_ids = list(Organization.objects.values_list("pk", flat=True))  # scoped: the acting subtree's units
+    return Member._base_manager.filter(organization_id__in=unit_ids)
+
+
 def member_name_search(queryset, term: str):
     """Members whose name contains ``term``, looked up within the acting subtree first.
 

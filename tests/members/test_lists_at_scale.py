@@ -107,3 +107,79 @@ def test_the_export_jobs_admin_rows_are_the_changelists(users, tree, params):
     with scope(paths=[tree.haidian.path]):
         rows = list(member_admin_rows(Member.objects.all(), params).values_list("pk", flat=True))
     assert shown and rows == shown
+
+
+# --- counted up to a cap (PAGE_COUNT_CAP): a filtered list of the whole city never counts all of it ---
+
+def _counts(captured) -> list[str]:
+    return [sql for sql in member_queries(captured) if "COUNT(" in sql.upper()]
+
+
+def test_a_city_wide_filter_counts_only_up_to_the_cap(users, tree, settings):
+    settings.PAGE_COUNT_CAP = 4
+    for i in range(7):
+        make_member(tree.haidian if i % 2 else tree.chaoyang, name=f"女{i}", id_number=new_id_number(female=True))
+    make_member(tree.haidian, name="男", id_number=new_id_number(female=False))
+    client = login(users["municipal"])
+    from apps.core.paging import PortalPageNumberPagination
+
+    PortalPageNumberPagination.page_size, old = 2, PortalPageNumberPagination.page_size
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            data = client.get("/api/v1/members/?status=active&women=true").json()
+        counts = _counts(captured)  # now: the next request resets the log
+        exact = client.get("/api/v1/members/?status=active&women=true&page=last").json()  # the far end counts
+    finally:
+        PortalPageNumberPagination.page_size = old
+    assert len(counts) == 1 and "LIMIT 5" in counts[0], counts  # never a COUNT over every matching row
+    assert data["count"] == 4 and data["count_capped"] is True and data["next"], data
+    assert exact["count"] == 7 and exact["count_capped"] is False and exact["next"] is None
+    assert len(exact["results"]) == 1
+    small = client.get("/api/v1/members/?search=女1").json()
+    assert small["count"] == 1 and small["count_capped"] is False
+
+
+def test_the_admin_says_the_count_is_capped(users, tree, settings):
+    settings.PAGE_COUNT_CAP = 4
+    for i in range(6):
+        make_member(tree.haidian, name=f"成员{i}")
+    with CaptureQueriesContext(connection) as captured:
+        response = login(users["municipal"]).get("/admin/members/member/?status__exact=active")
+    counts = _counts(captured)
+    assert len(counts) == 1 and "LIMIT 5" in counts[0], counts
+    assert str(response.context["cl"].result_count) == "4+"
+
+
+def test_following_next_past_the_cap_reaches_every_row_in_order(tree):
+    from apps.core.paging import CappedCountPaginator
+
+    for i in range(11):
+        make_member(tree.haidian if i % 2 else tree.chaoyang, name=f"成员{i % 4}")
+    with scopes_disabled():
+        ordered = Member.objects.order_by("organization_id", "name", "id")
+        expected = list(ordered)
+        for per_page, cap in ((3, 7), (2, 4), (5, 20)):
+            got, number = [], 1
+            while True:
+                page = CappedCountPaginator(ordered, per_page, cap=cap).page(number)  # one request per page
+                got += list(page.object_list)
+                if not page.has_next():
+                    break
+                number = page.next_page_number()
+            assert got == expected, (per_page, cap)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/members/", "/admin/members/member/"])
+def test_a_list_page_reads_members_by_the_acting_units_ids(users, namesakes, url):
+    """The scope decides through the units read first (so it still fails closed: 朝阳's member is
+    not listed), and the rows are filtered by those ids, not through the path join."""
+    with CaptureQueriesContext(connection) as captured:
+        response = login(users["haidian"]).get(url)
+    body = response.content.decode()
+    assert response.status_code == 200 and "王晓燕" in body and "李明" in body
+    rows = [sql for sql in member_queries(captured) if "COUNT(" not in sql.upper()]
+    assert rows and all('"members_member"."organization_id" IN (' in sql and "LIKE" not in sql for sql in rows), rows
+    if url.startswith("/api/"):
+        assert namesakes["chaoyang"].pk not in [r["id"] for r in response.json()["results"]]
+    else:
+        assert namesakes["chaoyang"].pk not in [m.pk for m in response.context["cl"].result_list]

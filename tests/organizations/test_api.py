@@ -68,3 +68,12 @@ def test_schema_and_docs_are_served_locally(users):
     assert schema.status_code == 200 and b"/api/v1/organizations/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "//cdn" not in docs and "https://" not in docs.split("<body")[0]
+
+
+def test_anonymous_docs_visit_goes_to_log_in_and_back(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/docs/"
+    # an API client without credentials still gets the JSON 401 for the schema
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 401 and schema["Content-Type"].startswith("application/json")

@@ -12,6 +12,7 @@ from apps.core.excel import XLSX_CONTENT_TYPE
 
 from ..filters import MemberFilter
 from ..models import Member
+from ..selectors import members_of_acting_units
 from ..services import member_change_status, member_create, member_reveal, member_transfer, member_update
 from .serializers import (
     MemberSerializer,
@@ -54,8 +55,12 @@ class MemberViewSet(
     }
 
     def get_queryset(self):
-        # the index member_list_order matches this order, so deep pages stay cheap
-        return Member.objects.select_related("organization", "branch").order_by("organization_id", "name", "id")
+        # the index member_list_order matches this order, so deep pages stay cheap; the units'
+        # ids let a page walk it (see members_of_acting_units)
+        if self.action != "list":
+            return Member.objects.select_related("organization", "branch").order_by("organization_id", "name", "id")
+        return members_of_acting_units().select_related("organization", "branch").order_by(
+            "organization_id", "name", "id")
 
     @extend_schema(request=MemberWriteSerializer, responses=MemberSerializer)
     def create(self, request, *args, **kwargs):
