@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.honours",
     "apps.competitions",
     "apps.petitions",
+    "apps.condolences",
 ]
 
 MIDDLEWARE = [

@@ -99,6 +99,18 @@ _PETITIONS_UNIT = (
     | crud("petitions.platformaccount", add=True, change=True)
 )
 
+# Welfare condolences (慰问): the municipal admin keeps the policies; units run campaigns in their
+# subtree (change = generate / cancel), record occasions (clerks) and approve them (unit admins).
+APPROVE_OCCASION = "condolences.approve_occasion"
+_CONDOLENCE_UNIT = (
+    crud("condolences.policy")
+    | crud("condolences.campaign", add=True, change=True)
+    | crud("condolences.distribution", change=True)
+    | crud("condolences.occasion", add=True)
+    | crud("condolences.grant")
+)
+_CONDOLENCE_KEEPER = _CONDOLENCE_UNIT | crud("condolences.policy", add=True, change=True) | {APPROVE_OCCASION}
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -135,15 +147,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _HONOURS_KEEPER
         | _COMPETITIONS_KEEPER
         | _PETITIONS_KEEPER
+        | _CONDOLENCE_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
+        | _CONDOLENCE_UNIT | {APPROVE_OCCASION}
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
-                               | _PETITIONS_UNIT),
+                               | _PETITIONS_UNIT | _CONDOLENCE_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
     Role.TEACHER: frozenset({REGISTER_ENTRY}),
