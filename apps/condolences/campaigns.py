@@ -148,7 +148,7 @@ def _summary(campaign: Campaign, result: dict) -> dict:
         row = by_unit.setdefault(unit_id, {"unit": units.get(unit_id, ""), "count": 0, "sum": ZERO})
         row["count"] += 1
         row["sum"] += amount
-        cat = by_category.setdefault(category, {"category": Category(category).label, "amount": str(amount),
+        cat = by_category.setdefault(category, {"category": str(Category(category).label), "amount": str(amount),
                                                 "count": 0, "sum": ZERO})
         cat["count"] += 1
         cat["sum"] += amount
