@@ -32,6 +32,8 @@ TRANSITIONS = {
     ("petitions/services.py", "account_set_status"): "PlatformAccount.status",
     ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
     ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
+    ("condolences/campaigns.py", "campaign_transition"): "Campaign.status",
+    ("condolences/occasions.py", "occasion_transition"): "Occasion.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.
