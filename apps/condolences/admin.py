@@ -27,6 +27,15 @@ def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+def _confirm_page(admin_obj, request, obj, title, back, *, needs_reason=False, reason_required=False):
+    """A GET of an action shows what it will do; only the confirmed POST acts."""
+    context = {**admin_obj.admin_site.each_context(request), "opts": admin_obj.model._meta, "title": title,
+               "object": obj, "back": back, "needs_reason": needs_reason, "reason_required": reason_required}
+    response = TemplateResponse(request, "admin/condolences/confirm.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
 @admin.register(Policy)
 class PolicyAdmin(ScopedAdmin):
     list_display = ("kind", "valid_from", "form", "amount", "amount_front_line", "amount_retired", "cap_per_occasion",
@@ -137,14 +146,14 @@ class CampaignAdmin(ScopedAdmin):
         campaign = self.get_object(request, object_id)
         if not request.user.has_perm("condolences.change_campaign"):
             raise PermissionDenied
-        if request.method == "POST":
-            try:
-                campaigns.campaign_cancel(campaign=campaign, actor=request.user, reason=request.POST.get("reason", ""))
-                messages.success(request, "活动已撤销。")
-            except ValidationError as exc:
-                messages.error(request, _errors(exc))
-        else:
-            messages.warning(request, "请在活动页使用 POST 撤销（仅草稿活动可撤销）。")
+        back = reverse("admin:condolences_campaign_change", args=[campaign.pk])
+        if request.method != "POST":
+            return _confirm_page(self, request, campaign, "撤销活动", back, needs_reason=True)
+        try:
+            campaigns.campaign_cancel(campaign=campaign, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "活动已撤销。")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
         return HttpResponseRedirect(reverse("admin:condolences_campaign_change", args=[campaign.pk]))
 
 
@@ -182,7 +191,14 @@ class OccasionAdmin(ScopedAdmin):
         obj.pk = saved.pk
 
     def _move(self, request, object_id, to):
-        occasion = self.get_object(request, object_id)
+        occasion = self.get_object(request, object_id)  # another unit's: a 404 first
+        if not request.user.has_perm(occasions.APPROVE_PERMISSION):
+            raise PermissionDenied
+        if request.method != "POST":
+            back = reverse("admin:condolences_occasion_change", args=[occasion.pk])
+            return _confirm_page(self, request, occasion, str(OccasionStatus(to).label).removeprefix("已"), back,
+                                 needs_reason=to == OccasionStatus.REJECTED,
+                                 reason_required=to == OccasionStatus.REJECTED)
         try:
             occasions.occasion_transition(occasion=occasion, to=to, actor=request.user,
                                           reason=request.POST.get("reason") or request.GET.get("reason") or "")
@@ -191,16 +207,13 @@ class OccasionAdmin(ScopedAdmin):
             messages.error(request, _errors(exc))
         return HttpResponseRedirect(reverse("admin:condolences_occasion_change", args=[occasion.pk]))
 
-    @action(description=_("批准"), url_path="approve", icon="check", permissions=("approve",))
+    @action(description=_("批准"), url_path="approve", icon="check")
     def approve(self, request, object_id):
         return self._move(request, object_id, OccasionStatus.APPROVED)
 
-    @action(description=_("退回"), url_path="reject", icon="undo", permissions=("approve",))
+    @action(description=_("退回"), url_path="reject", icon="undo")
     def reject(self, request, object_id):
         return self._move(request, object_id, OccasionStatus.REJECTED)
-
-    def has_approve_permission(self, request, *args, **kwargs):
-        return request.user.has_perm(occasions.APPROVE_PERMISSION)
 
     @admin.action(description=_("把所选单位已批准的个人慰问生成发放批次"), permissions=("add",))
     def make_batch(self, request, queryset):

@@ -29,7 +29,8 @@ def _root_of(organization) -> bool:
 
 def _clean(values: dict) -> dict:
     errors: dict[str, list[str]] = {}
-    out = dict(values)
+    out = {"form": Form.CASH, "payer": Payer.ANY, "item_quantity": 1, "times_per_year": 1, "item_name": "",
+           "note": "", **{k: v for k, v in values.items() if v is not None or k in MONEY_FIELDS}}
     for name in MONEY_FIELDS:
         value = out.get(name)
         if value in (None, ""):

@@ -111,9 +111,10 @@ class CampaignViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=CancelSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None, **kwargs):
+        campaign = self.get_object()
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign = campaigns.campaign_cancel(campaign=self.get_object(), actor=request.user,
+        campaign = campaigns.campaign_cancel(campaign=campaign, actor=request.user,
                                              reason=data.validated_data.get("reason", ""))
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
@@ -177,9 +178,10 @@ class OccasionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=RejectSerializer, responses=OccasionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None, **kwargs):
+        occasion = self.get_object()
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        occasion = occasions.occasion_transition(occasion=self.get_object(), to=OccasionStatus.REJECTED,
+        occasion = occasions.occasion_transition(occasion=occasion, to=OccasionStatus.REJECTED,
                                                  actor=request.user, reason=data.validated_data["reason"])
         return Response(OccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data)
 
@@ -225,9 +227,10 @@ class DistributionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None, **kwargs):
         """Tick people as having received their goods (a person already ticked is left alone)."""
+        distribution = self.get_object()
         data = ConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = distributions.distribution_confirm(distribution=self.get_object(),
+        count = distributions.distribution_confirm(distribution=distribution,
                                                    grant_ids=data.validated_data["grants"], actor=request.user)
         return Response({"confirmed": count})
 
@@ -235,9 +238,10 @@ class DistributionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["post"], url_path="signed-sheet")
     def signed_sheet(self, request, pk=None, **kwargs):
         """Upload the signed sheet (PDF/DOCX): everyone on the list not yet ticked is confirmed."""
+        distribution = self.get_object()
         data = SheetUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = distributions.distribution_upload_sheet(distribution=self.get_object(),
+        count = distributions.distribution_upload_sheet(distribution=distribution,
                                                         upload=data.validated_data["file"], actor=request.user)
         return Response({"confirmed": count})
 
