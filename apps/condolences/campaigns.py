@@ -114,9 +114,6 @@ def _evaluate(campaign: Campaign, *, lock: bool) -> dict:
     members = target_members(organization=campaign.organization, target=campaign.target)
     rows = list(members.order_by().values_list("pk", "id_hash", "status", "organization_id", "welfare_category",
                                                "has_account"))
-    hashes = {r[1] for r in rows if r[2] == MemberStatus.ACTIVE}
-    if lock:
-        caps.usage_ensure(kind=policy.kind, year=year, hashes=hashes)
     used = caps.usage_read(kind=policy.kind, year=year, lock=lock,
                            hashes=members.filter(status=MemberStatus.ACTIVE).values("id_hash"))
     included, excluded, seen = [], [], set()
@@ -182,7 +179,7 @@ def _purpose(kind: str) -> str:
 
 
 def campaign_generate(*, campaign: Campaign, actor, progress=None) -> Campaign:
-    """Generate the campaign once: lock, re-check, cap the people (their cap rows locked),
+    """Generate the campaign once: lock, re-check, cap the people (the kind's cap lock held),
     write the grants, and the payments batch (cash) or the distribution lists (goods)."""
     report = progress or (lambda done, total: None)
     with transaction.atomic():
@@ -197,40 +194,35 @@ def campaign_generate(*, campaign: Campaign, actor, progress=None) -> Campaign:
         if not included:
             raise ValidationError("没有符合条件的人员（或均已达到上限），未生成。")
         report(1, 4)
-        by_amount: dict[Decimal, list[str]] = defaultdict(list)
-        for _pk, digest, _unit, _category, amount in included:
-            by_amount[amount].append(digest)
-        caps.usage_add(kind=policy.kind, year=result["year"], by_amount=by_amount)
         batch, lists = None, {}
-        if policy.form == Form.GOODS:
-            units = sorted({r[2] for r in included})
+        if policy.form == Form.CASH:
+            batch = payment_batch_create(organization=locked.organization, title=locked.title,
+                                         purpose=_purpose(policy.kind), actor=actor, source=locked)
+        else:
             counts = defaultdict(int)
             for r in included:
                 counts[r[2]] += 1
             made = Distribution.objects.bulk_create(
-                [Distribution(campaign=locked, unit_id=u, people=counts[u]) for u in units])
+                [Distribution(campaign=locked, unit_id=u, people=n) for u, n in sorted(counts.items())])
             lists = {d.unit_id: d.pk for d in made}
+        goods = policy.form == Form.GOODS
         grants = [Grant(kind=policy.kind, year=result["year"], form=policy.form, member_id=pk, person_hash=digest,
                         unit_id=unit_id, payer_id=locked.organization_id, category=category, amount=amount,
-                        item_name=policy.item_name if policy.form == Form.GOODS else "",
-                        quantity=policy.item_quantity if policy.form == Form.GOODS else 0,
-                        campaign=locked, distribution_id=lists.get(unit_id)) for pk, digest, unit_id, category, amount
-                  in included]
+                        item_name=policy.item_name if goods else "", quantity=policy.item_quantity if goods else 0,
+                        campaign=locked, batch=batch, distribution_id=lists.get(unit_id))
+                  for pk, digest, unit_id, category, amount in included]
         try:
             with transaction.atomic():
                 Grant.objects.bulk_create(grants)
         except IntegrityError as exc:
             raise ValidationError("有人员已在本活动中。") from exc
         report(2, 4)
-        if policy.form == Form.CASH:
-            batch = payment_batch_create(organization=locked.organization, title=locked.title,
-                                         purpose=_purpose(policy.kind), actor=actor, source=locked)
+        if batch is not None:
             members = (Member.objects.filter(pk__in=Grant.objects.filter(campaign=locked).values("member_id"))
                        .annotate(welfare_category=category_expression()))
             payment_batch_from_members(batch=batch, members=members, actor=actor,
                                        amount_by_category={k: v for k, v in result["amounts"].items()},
                                        category_field="welfare_category")
-            Grant.objects.filter(campaign=locked).update(batch=batch)
         report(3, 4)
         summary = _summary(locked, result)
         summary["excluded"] = summary["excluded"][:50]

@@ -1,9 +1,8 @@
 """Condolence policies (city-wide data, versioned by date), campaigns, individual occasions,
 goods distributions and the ledger of what each person received (``Grant``).
 
-``Grant`` is the one record of "this person received this condolence": the caps read it
-through ``CapUsage`` (per person by the ID's keyed hash, kind and calendar year, across every
-campaign and paying unit), the member's own page lists it, the ledgers that come later sum it.
+``Grant`` is the one record of "this person received this condolence": the caps count it
+(per person by the ID's keyed hash, kind and calendar year, across every campaign and paying unit), the member's own page lists it, the ledgers that come later sum it.
 """
 
 from __future__ import annotations
@@ -57,28 +56,6 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.valid_from} 起）"
-
-
-class CapUsage(models.Model):
-    """What a person (by the ID's keyed hash) has received of a kind in a calendar year,
-    over every campaign and paying unit. Its row is locked while a campaign or an occasion
-    adds to it, so two at once never exceed the cap. City-wide, keyed by a hash: no unit."""
-
-    person_hash = models.CharField(_("身份证号索引"), max_length=64)
-    kind = models.CharField(_("慰问类型"), max_length=20, choices=Kind.choices)
-    year = models.PositiveSmallIntegerField(_("年度"))
-    amount = models.DecimalField(_("累计金额（元）"), default=Decimal("0.00"), **MONEY)
-    times = models.PositiveIntegerField(_("累计次数"), default=0)
-
-    class Meta:
-        verbose_name = _("慰问累计")
-        verbose_name_plural = _("慰问累计")
-        constraints = [
-            models.UniqueConstraint(fields=["person_hash", "kind", "year"], name="condolence_cap_one_row"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.year}: {self.amount}/{self.times}"
 
 
 class Campaign(ScopedModelMixin, models.Model):

@@ -85,14 +85,12 @@ def _grant_for(occasion: Occasion, actor) -> Grant:
     category = _category(member)
     amount = policy_amounts(policy)[category]
     year = occasion.date.year
-    caps.usage_ensure(kind=policy.kind, year=year, hashes=[member.id_hash])
     used = caps.usage_read(kind=policy.kind, year=year, hashes=[member.id_hash], lock=True)
     refusal = caps.cap_refusal(policy=policy, year=year, amount=amount, used=used.get(member.id_hash))
     if refusal:
         raise ValidationError(f"{member.name}：{refusal}，不能再发放。")
     if not member.bank_account:
         raise ValidationError(f"{member.name}：无银行账号，不能发放慰问金。")
-    caps.usage_add(kind=policy.kind, year=year, by_amount={amount: [member.id_hash]})
     return Grant.objects.create(kind=policy.kind, year=year, form=Form.CASH, member=member,
                                 person_hash=member.id_hash, unit=occasion.unit, payer=occasion.unit,
                                 category=category, amount=amount, occasion=occasion)
