@@ -15,7 +15,8 @@ from decimal import Decimal
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, DateTimeField, F, IntegerField, Value
 from django.utils import timezone
 
 from apps.core.audit import audit_record
@@ -26,6 +27,7 @@ from apps.members.enums import MemberStatus
 from apps.members.models import Member
 from apps.organizations.models import Organization
 from apps.payments.enums import BatchPurpose
+from apps.payments.models import PaymentItem
 from apps.payments.services import payment_batch_create, payment_batch_from_members
 
 from . import caps
@@ -194,35 +196,20 @@ def campaign_generate(*, campaign: Campaign, actor, progress=None) -> Campaign:
         if not included:
             raise ValidationError("没有符合条件的人员（或均已达到上限），未生成。")
         report(1, 4)
-        batch, lists = None, {}
         if policy.form == Form.CASH:
             batch = payment_batch_create(organization=locked.organization, title=locked.title,
                                          purpose=_purpose(policy.kind), actor=actor, source=locked)
-        else:
-            counts = defaultdict(int)
-            for r in included:
-                counts[r[2]] += 1
-            made = Distribution.objects.bulk_create(
-                [Distribution(campaign=locked, unit_id=u, people=n) for u, n in sorted(counts.items())])
-            lists = {d.unit_id: d.pk for d in made}
-        goods = policy.form == Form.GOODS
-        grants = [Grant(kind=policy.kind, year=result["year"], form=policy.form, member_id=pk, person_hash=digest,
-                        unit_id=unit_id, payer_id=locked.organization_id, category=category, amount=amount,
-                        item_name=policy.item_name if goods else "", quantity=policy.item_quantity if goods else 0,
-                        campaign=locked, batch=batch, distribution_id=lists.get(unit_id))
-                  for pk, digest, unit_id, category, amount in included]
-        try:
-            with transaction.atomic():
-                Grant.objects.bulk_create(grants)
-        except IntegrityError as exc:
-            raise ValidationError("有人员已在本活动中。") from exc
-        report(2, 4)
-        if batch is not None:
-            members = (Member.objects.filter(pk__in=Grant.objects.filter(campaign=locked).values("member_id"))
+            members = (Member.objects.filter(pk__in=[r[0] for r in included])
                        .annotate(welfare_category=category_expression()))
             payment_batch_from_members(batch=batch, members=members, actor=actor,
-                                       amount_by_category={k: v for k, v in result["amounts"].items()},
-                                       category_field="welfare_category")
+                                       amount_by_category=dict(result["amounts"]), category_field="welfare_category")
+            report(2, 4)
+            _grants_from_items(campaign=locked, batch=batch, year=result["year"])
+            lists = {}
+        else:
+            batch = None
+            lists = _goods(campaign=locked, included=included, year=result["year"])
+            report(2, 4)
         report(3, 4)
         summary = _summary(locked, result)
         summary["excluded"] = summary["excluded"][:50]
@@ -232,6 +219,60 @@ def campaign_generate(*, campaign: Campaign, actor, progress=None) -> Campaign:
                                    batch=batch, summary=summary, generated_at=timezone.now())
         report(4, 4)
     return done
+
+
+def _goods(*, campaign: Campaign, included: list, year: int) -> dict[int, int]:
+    """The distribution list of each unit and the grants (goods) on them."""
+    policy = campaign.policy
+    counts: dict[int, int] = defaultdict(int)
+    for row in included:
+        counts[row[2]] += 1
+    made = Distribution.objects.bulk_create(
+        [Distribution(campaign=campaign, unit_id=u, people=n) for u, n in sorted(counts.items())])
+    lists = {d.unit_id: d.pk for d in made}
+    grants = [Grant(kind=policy.kind, year=year, form=policy.form, member_id=pk, person_hash=digest, unit_id=unit_id,
+                    payer_id=campaign.organization_id, category=category, amount=amount, item_name=policy.item_name,
+                    quantity=policy.item_quantity, campaign=campaign, distribution_id=lists[unit_id])
+              for pk, digest, unit_id, category, amount in included]
+    try:
+        with transaction.atomic():
+            Grant.objects.bulk_create(grants)
+    except IntegrityError as exc:
+        raise ValidationError("有人员已在本活动中。") from exc
+    return lists
+
+
+GRANT_COLUMNS = ("kind", "year", "form", "member_id", "person_hash", "unit_id", "payer_id", "category", "amount",
+                 "item_name", "quantity", "campaign_id", "batch_id", "created_at")
+
+
+def _grants_from_items(*, campaign: Campaign, batch, year: int) -> int:
+    """One grant per item of the campaign's batch, in ONE ``INSERT … SELECT`` (the people,
+    their amounts and categories as the payments engine just wrote them)."""
+    policy = campaign.policy
+    rows = (PaymentItem._base_manager.filter(batch_id=batch.pk).order_by()
+            .annotate(g_kind=Value(policy.kind, output_field=CharField()),
+                      g_year=Value(year, output_field=IntegerField()),
+                      g_form=Value(policy.form, output_field=CharField()),
+                      g_member=F("member_id"), g_hash=F("member__id_hash"), g_unit=F("member__organization_id"),
+                      g_payer=Value(campaign.organization_id, output_field=IntegerField()),
+                      g_category=category_expression("member__"),
+                      g_amount=F("amount"),
+                      g_item=Value("", output_field=CharField()), g_quantity=Value(0, output_field=IntegerField()),
+                      g_campaign=Value(campaign.pk, output_field=IntegerField()),
+                      g_batch=Value(batch.pk, output_field=IntegerField()),
+                      g_created=Value(timezone.now(), output_field=DateTimeField()))
+            .values_list("g_kind", "g_year", "g_form", "g_member", "g_hash", "g_unit", "g_payer", "g_category",
+                         "g_amount", "g_item", "g_quantity", "g_campaign", "g_batch", "g_created"))
+    select, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Grant._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in GRANT_COLUMNS)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+            return cursor.rowcount
+    except IntegrityError as exc:
+        raise ValidationError("有人员已在本活动中。") from exc
 
 
 def campaign_generate_start(*, campaign: Campaign, actor, enqueue: bool = True):

@@ -48,10 +48,11 @@ def target_clean(target: dict | None) -> dict:
     return target
 
 
-def category_expression() -> Case:
+def category_expression(prefix: str = "") -> Case:
+    """A member's amount category in SQL (``prefix``: the path to the member, e.g. ``member__``)."""
     return Case(
-        When(employment_type=EmploymentType.RETIRED, then=Value(Category.RETIRED)),
-        When(post__in=FRONT_LINE_POSTS, then=Value(Category.FRONT_LINE)),
+        When(**{f"{prefix}employment_type": EmploymentType.RETIRED}, then=Value(Category.RETIRED)),
+        When(**{f"{prefix}post__in": FRONT_LINE_POSTS}, then=Value(Category.FRONT_LINE)),
         default=Value(Category.OTHERS), output_field=CharField(),
     )
 
