@@ -64,7 +64,6 @@ class CampaignAdmin(ScopedAdmin):
     list_filter = ("kind", "status")
     search_fields = ("title",)
     list_select_related = ("organization", "batch")
-    autocomplete_fields = ("organization",)
     fields = ("kind", "title", "date", "period_end", "organization", "target")
     readonly_fields = ()
     actions_detail = ("preview_generate", "export_grants", "cancel")
