@@ -369,6 +369,9 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "apps.petitions.enums.CaseStatus",
         "CaseKindEnum": "apps.petitions.enums.CaseKind",
         "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
+        "CondolenceKindEnum": "apps.condolences.enums.Kind",
+        "CondolenceCampaignKindEnum": "apps.condolences.enums.CAMPAIGN_KIND_CHOICES",
+        "CondolenceOccasionKindEnum": "apps.condolences.enums.OCCASION_KIND_CHOICES",
     },
 }
 

@@ -6,24 +6,24 @@ from apps.core.api import SaneDateField, ScopedSlugRelatedField
 from apps.members.masking import mask_id
 from apps.organizations.models import Organization
 
-from ..enums import CAMPAIGN_KINDS, OCCASION_KINDS, Kind
+from ..enums import CAMPAIGN_KIND_CHOICES, OCCASION_KIND_CHOICES
 from ..models import Campaign, Distribution, Grant, Occasion, Policy
 from ..policies import FIELDS as POLICY_FIELDS
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class CondolencePolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = Policy
         fields = ("id", *POLICY_FIELDS, "created_at")
         read_only_fields = ("id", "created_at")
 
 
-class PolicyUpdateSerializer(PolicySerializer):
-    class Meta(PolicySerializer.Meta):
+class CondolencePolicyUpdateSerializer(CondolencePolicySerializer):
+    class Meta(CondolencePolicySerializer.Meta):
         extra_kwargs = {name: {"required": False} for name in POLICY_FIELDS}
 
 
-class TargetSerializer(serializers.Serializer):
+class CondolenceTargetSerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=200,
                                   help_text="单位编码（含下级）")
     employment_types = serializers.ListField(child=serializers.CharField(max_length=16), required=False,
@@ -37,9 +37,9 @@ class TargetSerializer(serializers.Serializer):
     honours_roll = serializers.BooleanField(required=False)
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CondolenceCampaignSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    target = TargetSerializer(read_only=True)
+    target = CondolenceTargetSerializer(read_only=True)
 
     class Meta:
         model = Campaign
@@ -48,21 +48,21 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CampaignCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[(k, Kind(k).label) for k in CAMPAIGN_KINDS])
+class CondolenceCampaignCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CAMPAIGN_KIND_CHOICES)
     title = serializers.CharField(max_length=200)
     date = SaneDateField()
     period_end = SaneDateField(required=False, allow_null=True)
     organization = ScopedSlugRelatedField(model=Organization, slug_field="code", required=False,
                                           help_text="发放单位编码（默认：当前身份的单位）")
-    target = TargetSerializer(required=False)
+    target = CondolenceTargetSerializer(required=False)
 
 
-class CancelSerializer(serializers.Serializer):
+class CondolenceCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class PreviewSerializer(serializers.Serializer):
+class CondolencePreviewSerializer(serializers.Serializer):
     policy = serializers.IntegerField()
     form = serializers.CharField()
     year = serializers.IntegerField()
@@ -75,12 +75,12 @@ class PreviewSerializer(serializers.Serializer):
     excluded = serializers.ListField(child=serializers.DictField())
 
 
-class GenerateResultSerializer(serializers.Serializer):
-    campaign = CampaignSerializer()
+class CondolenceGenerateResultSerializer(serializers.Serializer):
+    campaign = CondolenceCampaignSerializer()
     job = serializers.UUIDField(allow_null=True)
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class CondolenceGrantSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     id_number = serializers.SerializerMethodField(help_text="脱敏")
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -96,7 +96,7 @@ class GrantSerializer(serializers.ModelSerializer):
         return mask_id(grant.member.id_number)
 
 
-class OccasionSerializer(serializers.ModelSerializer):
+class CondolenceOccasionSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     has_evidence = serializers.SerializerMethodField()
@@ -111,31 +111,31 @@ class OccasionSerializer(serializers.ModelSerializer):
         return bool(occasion.evidence)
 
 
-class OccasionCreateSerializer(serializers.Serializer):
+class CondolenceOccasionCreateSerializer(serializers.Serializer):
     member = serializers.IntegerField(min_value=1, max_value=2**62)
-    kind = serializers.ChoiceField(choices=[(k, Kind(k).label) for k in OCCASION_KINDS])
+    kind = serializers.ChoiceField(choices=OCCASION_KIND_CHOICES)
     date = SaneDateField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     immediate = serializers.BooleanField(required=False, default=False)
     evidence = serializers.FileField(required=False, allow_null=True)
 
 
-class RejectSerializer(serializers.Serializer):
+class CondolenceRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class OccasionBatchSerializer(serializers.Serializer):
+class CondolenceOccasionBatchSerializer(serializers.Serializer):
     unit = ScopedSlugRelatedField(model=Organization, slug_field="code", required=False,
                                   help_text="单位编码（默认：当前身份的单位）")
 
 
-class BatchRefSerializer(serializers.Serializer):
+class CondolenceBatchRefSerializer(serializers.Serializer):
     batch = serializers.IntegerField()
     items = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class DistributionSerializer(serializers.ModelSerializer):
+class CondolenceDistributionSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     received = serializers.SerializerMethodField()
 
@@ -148,14 +148,14 @@ class DistributionSerializer(serializers.ModelSerializer):
         return getattr(distribution, "received_count", 0) or 0
 
 
-class ConfirmSerializer(serializers.Serializer):
+class CondolenceConfirmSerializer(serializers.Serializer):
     grants = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1,
                                    max_length=5000)
 
 
-class SheetUploadSerializer(serializers.Serializer):
+class CondolenceSheetUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class CountSerializer(serializers.Serializer):
+class CondolenceCountSerializer(serializers.Serializer):
     confirmed = serializers.IntegerField()

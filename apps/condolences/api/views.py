@@ -22,10 +22,10 @@ from .. import campaigns, distributions, exporting, occasions, policies
 from ..enums import OccasionStatus
 from ..models import Campaign, Distribution, Grant, Occasion, Policy
 from .serializers import (
-    BatchRefSerializer, CampaignCreateSerializer, CampaignSerializer, CancelSerializer, ConfirmSerializer,
-    CountSerializer, DistributionSerializer, GenerateResultSerializer, GrantSerializer, OccasionBatchSerializer,
-    OccasionCreateSerializer, OccasionSerializer, PolicySerializer, PolicyUpdateSerializer, PreviewSerializer,
-    RejectSerializer, SheetUploadSerializer,
+    CondolenceBatchRefSerializer, CondolenceCampaignCreateSerializer, CondolenceCampaignSerializer, CondolenceCancelSerializer, CondolenceConfirmSerializer,
+    CondolenceCountSerializer, CondolenceDistributionSerializer, CondolenceGenerateResultSerializer, CondolenceGrantSerializer, CondolenceOccasionBatchSerializer,
+    CondolenceOccasionCreateSerializer, CondolenceOccasionSerializer, CondolencePolicySerializer, CondolencePolicyUpdateSerializer, CondolencePreviewSerializer,
+    CondolenceRejectSerializer, CondolenceSheetUploadSerializer,
 )
 
 DIGITS = r"[0-9]+"
@@ -38,7 +38,7 @@ class PolicyViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     and changes a version nobody used yet."""
 
     model = Policy
-    serializer_class = PolicySerializer
+    serializer_class = CondolencePolicySerializer
     filterset_fields = ("kind", "form")
     lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -47,18 +47,18 @@ class PolicyViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return Policy.objects.order_by("kind", "-valid_from")
 
     def create(self, request, *args, **kwargs):
-        data = PolicySerializer(data=request.data)
+        data = CondolencePolicySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         policy = policies.policy_create(actor=request.user, **data.validated_data)
-        return Response(PolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+        return Response(CondolencePolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PolicyUpdateSerializer, responses=PolicySerializer)
+    @extend_schema(request=CondolencePolicyUpdateSerializer, responses=CondolencePolicySerializer)
     def partial_update(self, request, *args, **kwargs):
         policy = self.get_object()
-        data = PolicyUpdateSerializer(data=request.data, partial=True)
+        data = CondolencePolicyUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         policy = policies.policy_update(policy=policy, actor=request.user, **data.validated_data)
-        return Response(PolicySerializer(policy).data)
+        return Response(CondolencePolicySerializer(policy).data)
 
 
 class CampaignViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -66,7 +66,7 @@ class CampaignViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
     """慰问活动 of the acting subtree (paying unit)."""
 
     model = Campaign
-    serializer_class = CampaignSerializer
+    serializer_class = CondolenceCampaignSerializer
     filterset_fields = ("kind", "status")
     lookup_value_regex = DIGITS
     action_permissions = {"preview": "condolences.view_campaign", "generate": "condolences.change_campaign",
@@ -76,19 +76,19 @@ class CampaignViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def get_queryset(self):
         return Campaign.objects.select_related("organization").order_by("-date", "-id")
 
-    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    @extend_schema(request=CondolenceCampaignCreateSerializer, responses={201: CondolenceCampaignSerializer})
     def create(self, request, *args, **kwargs):
-        data = CampaignCreateSerializer(data=request.data)
+        data = CondolenceCampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         campaign = campaigns.campaign_create(
             kind=values["kind"], title=values["title"], date=values["date"], period_end=values.get("period_end"),
             organization=values.get("organization") or acting_organization(request.user),
             target=values.get("target") or {}, actor=request.user)
-        return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data,
+        return Response(CondolenceCampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=PreviewSerializer)
+    @extend_schema(responses=CondolencePreviewSerializer)
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None, **kwargs):
         """Who would get what now, and who is left out and why (nothing is written)."""
@@ -97,7 +97,7 @@ class CampaignViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
             return Response(campaign.summary or campaigns.campaign_preview(campaign=campaign))
         return Response(campaigns.campaign_preview(campaign=campaign))
 
-    @extend_schema(request=None, responses={200: GenerateResultSerializer, 202: GenerateResultSerializer})
+    @extend_schema(request=None, responses={200: CondolenceGenerateResultSerializer, 202: CondolenceGenerateResultSerializer})
     @action(detail=True, methods=["post"])
     def generate(self, request, pk=None, **kwargs):
         """Generate once: now (200), or as a job for a large campaign (202, ``job`` to follow)."""
@@ -105,27 +105,27 @@ class CampaignViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
         result = campaigns.campaign_generate_start(campaign=campaign, actor=request.user)
         fresh = self.get_queryset().get(pk=campaign.pk)
         job = None if isinstance(result, Campaign) else result.pk
-        return Response({"campaign": CampaignSerializer(fresh).data, "job": job},
+        return Response({"campaign": CondolenceCampaignSerializer(fresh).data, "job": job},
                         status=status.HTTP_202_ACCEPTED if job else status.HTTP_200_OK)
 
-    @extend_schema(request=CancelSerializer, responses=CampaignSerializer)
+    @extend_schema(request=CondolenceCancelSerializer, responses=CondolenceCampaignSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None, **kwargs):
         campaign = self.get_object()
-        data = CancelSerializer(data=request.data)
+        data = CondolenceCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = campaigns.campaign_cancel(campaign=campaign, actor=request.user,
                                              reason=data.validated_data.get("reason", ""))
-        return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
+        return Response(CondolenceCampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
-    @extend_schema(responses=GrantSerializer(many=True))
+    @extend_schema(responses=CondolenceGrantSerializer(many=True))
     @action(detail=True, methods=["get"])
     def grants(self, request, pk=None, **kwargs):
         """Who received what in this campaign (ID numbers masked)."""
         campaign = self.get_object()
         rows = Grant.objects.filter(campaign=campaign).select_related("member", "unit", "payer").order_by("id")
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(GrantSerializer(page, many=True).data)
+        return self.get_paginated_response(CondolenceGrantSerializer(page, many=True).data)
 
     @extend_schema(responses=XLSX)
     @action(detail=True, methods=["get"])
@@ -143,7 +143,7 @@ class OccasionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
     """个人慰问 of the acting subtree: recorded by the unit, approved by its administrator."""
 
     model = Occasion
-    serializer_class = OccasionSerializer
+    serializer_class = CondolenceOccasionSerializer
     filterset_fields = ("kind", "status")
     lookup_value_regex = DIGITS
     parser_classes = (JSONParser, FormParser, MultiPartParser)
@@ -153,10 +153,10 @@ class OccasionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def get_queryset(self):
         return Occasion.objects.select_related("member", "unit").order_by("-date", "-id")
 
-    @extend_schema(request={"multipart/form-data": OccasionCreateSerializer,
-                            "application/json": OccasionCreateSerializer}, responses={201: OccasionSerializer})
+    @extend_schema(request={"multipart/form-data": CondolenceOccasionCreateSerializer,
+                            "application/json": CondolenceOccasionCreateSerializer}, responses={201: CondolenceOccasionSerializer})
     def create(self, request, *args, **kwargs):
-        data = OccasionCreateSerializer(data=request.data)
+        data = CondolenceOccasionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         member = Member.objects.filter(pk=values["member"]).first()
@@ -165,31 +165,31 @@ class OccasionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
         occasion = occasions.occasion_record(member=member, kind=values["kind"], date=values["date"],
                                              note=values.get("note", ""), evidence=values.get("evidence"),
                                              immediate=values.get("immediate", False), actor=request.user)
-        return Response(OccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data,
+        return Response(CondolenceOccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=OccasionSerializer)
+    @extend_schema(request=None, responses=CondolenceOccasionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None, **kwargs):
         occasion = occasions.occasion_transition(occasion=self.get_object(), to=OccasionStatus.APPROVED,
                                                  actor=request.user)
-        return Response(OccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data)
+        return Response(CondolenceOccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data)
 
-    @extend_schema(request=RejectSerializer, responses=OccasionSerializer)
+    @extend_schema(request=CondolenceRejectSerializer, responses=CondolenceOccasionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None, **kwargs):
         occasion = self.get_object()
-        data = RejectSerializer(data=request.data)
+        data = CondolenceRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         occasion = occasions.occasion_transition(occasion=occasion, to=OccasionStatus.REJECTED,
                                                  actor=request.user, reason=data.validated_data["reason"])
-        return Response(OccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data)
+        return Response(CondolenceOccasionSerializer(self.get_queryset().get(pk=occasion.pk)).data)
 
-    @extend_schema(request=OccasionBatchSerializer, responses={201: BatchRefSerializer})
+    @extend_schema(request=CondolenceOccasionBatchSerializer, responses={201: CondolenceBatchRefSerializer})
     @action(detail=False, methods=["post"])
     def batch(self, request, **kwargs):
         """The unit's next batch: every approved occasion of the unit not yet paid in a batch."""
-        data = OccasionBatchSerializer(data=request.data)
+        data = CondolenceOccasionBatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = data.validated_data.get("unit") or acting_organization(request.user)
         batch = occasions.occasion_batch_create(unit=unit, actor=request.user)
@@ -202,7 +202,7 @@ class DistributionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     """慰问品发放清单 of the acting subtree: receipts, the signed sheet, the printable sign-off sheet."""
 
     model = Distribution
-    serializer_class = DistributionSerializer
+    serializer_class = CondolenceDistributionSerializer
     filterset_fields = ("campaign",)
     lookup_value_regex = DIGITS
     parser_classes = (JSONParser, MultiPartParser)
@@ -215,31 +215,31 @@ class DistributionViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.Retrieve
                 .annotate(received_count=Count("grants", filter=Q(grants__received_at__isnull=False)))
                 .order_by("campaign_id", "unit__path"))
 
-    @extend_schema(responses=GrantSerializer(many=True))
+    @extend_schema(responses=CondolenceGrantSerializer(many=True))
     @action(detail=True, methods=["get"])
     def grants(self, request, pk=None, **kwargs):
         distribution = self.get_object()
         rows = Grant.objects.filter(distribution=distribution).select_related("member", "unit", "payer").order_by("id")
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(GrantSerializer(page, many=True).data)
+        return self.get_paginated_response(CondolenceGrantSerializer(page, many=True).data)
 
-    @extend_schema(request=ConfirmSerializer, responses=CountSerializer)
+    @extend_schema(request=CondolenceConfirmSerializer, responses=CondolenceCountSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None, **kwargs):
         """Tick people as having received their goods (a person already ticked is left alone)."""
         distribution = self.get_object()
-        data = ConfirmSerializer(data=request.data)
+        data = CondolenceConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = distributions.distribution_confirm(distribution=distribution,
                                                    grant_ids=data.validated_data["grants"], actor=request.user)
         return Response({"confirmed": count})
 
-    @extend_schema(request={"multipart/form-data": SheetUploadSerializer}, responses=CountSerializer)
+    @extend_schema(request={"multipart/form-data": CondolenceSheetUploadSerializer}, responses=CondolenceCountSerializer)
     @action(detail=True, methods=["post"], url_path="signed-sheet")
     def signed_sheet(self, request, pk=None, **kwargs):
         """Upload the signed sheet (PDF/DOCX): everyone on the list not yet ticked is confirmed."""
         distribution = self.get_object()
-        data = SheetUploadSerializer(data=request.data)
+        data = CondolenceSheetUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = distributions.distribution_upload_sheet(distribution=distribution,
                                                         upload=data.validated_data["file"], actor=request.user)
