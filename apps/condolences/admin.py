@@ -4,6 +4,7 @@ receipts), the grants ledger. Every write goes through the services."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -21,6 +22,7 @@ from apps.members.masking import mask_id
 from . import campaigns, distributions, exporting, occasions, policies
 from .enums import CAMPAIGN_KINDS, OCCASION_KINDS, CampaignStatus, Kind, OccasionStatus
 from .models import Campaign, Distribution, Grant, Occasion, Policy
+from .targeting import target_clean
 
 
 def _errors(exc: ValidationError) -> str:
@@ -36,8 +38,43 @@ def _confirm_page(admin_obj, request, obj, title, back, *, needs_reason=False, r
     return response
 
 
+class PolicyForm(forms.ModelForm):
+    """The service's checks run at validation, so an error shows beside its field."""
+
+    class Meta:
+        model = Policy
+        fields = policies.FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                policies.clean_values({name: data.get(name) for name in policies.FIELDS})
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("kind", "title", "date", "period_end", "organization", "target")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["target"] = target_clean(data.get("target") if isinstance(data.get("target"), dict) else {})
+            if data.get("kind") and data.get("date") and data.get("organization"):
+                policies.policy_allows_payer(policies.policy_in_force(data["kind"], data["date"]),
+                                             data["organization"])
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
 @admin.register(Policy)
 class PolicyAdmin(ScopedAdmin):
+    form = PolicyForm
     list_display = ("kind", "valid_from", "form", "amount", "amount_front_line", "amount_retired", "cap_per_occasion",
                     "cap_per_year", "times_per_year", "payer")
     list_filter = ("kind", "form", "payer")
@@ -60,6 +97,7 @@ class PolicyAdmin(ScopedAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(ScopedAdmin):
+    form = CampaignForm
     list_display = ("title", "kind", "date", "organization", "status", "people", "total", "batch")
     list_filter = ("kind", "status")
     search_fields = ("title",)

@@ -71,6 +71,11 @@ def _clean(values: dict) -> dict:
     return out
 
 
+def clean_values(values: dict) -> dict:
+    """The checks of a policy version (field-keyed Chinese errors), for forms too."""
+    return _clean(values)
+
+
 def _check_editor(actor) -> None:
     if actor is not None and not actor.has_perm(EDIT_PERMISSION):
         raise PermissionDenied("只有市级管理员可以修改慰问标准。")

@@ -100,3 +100,24 @@ def test_receipts_and_the_members_own_page(tree, users):
     assert page.status_code == 200 and "我的慰问与帮扶" in text and "防暑降温用品 × 1（已签收）" in text
     other = login(users["tsinghua"]).get("/welfare/mine/").content.decode()
     assert "防暑降温用品" not in other  # staff see no one's grants on the member's page
+
+
+def test_admin_forms_show_the_services_errors_beside_the_fields(tree, users):
+    from apps.condolences.models import Campaign, Policy
+
+    city = login(users["municipal"])
+    city.get("/admin/")
+    page = city.post("/admin/condolences/policy/add/", {
+        "kind": "new_year", "valid_from": "2025-01-01", "form": "cash", "amount": "300", "item_quantity": "1",
+        "cap_per_occasion": "100", "cap_per_year": "100", "times_per_year": "1", "payer": "any"},
+        HTTP_X_CSRFTOKEN=city.cookies["csrftoken"].value)
+    assert page.status_code == 200 and "每次上限（100.00 元）低于标准金额（300.00 元）" in page.content.decode()
+    policy("winter_warmth")
+    clerk = login(users["haidian_clerk"])
+    clerk.get("/admin/")
+    page = clerk.post("/admin/condolences/campaign/add/", {
+        "kind": "winter_warmth", "title": "海淀冬送温暖", "date": "2025-12-01", "organization": tree.haidian.pk,
+        "target": '{"units": ["D-CHAOYANG"]}'}, HTTP_X_CSRFTOKEN=clerk.cookies["csrftoken"].value)
+    assert page.status_code == 200 and "单位不存在或不在您的管理范围内：D-CHAOYANG" in page.content.decode()
+    with scopes_disabled():
+        assert not Policy.objects.filter(kind="new_year").exists() and not Campaign.objects.exists()
