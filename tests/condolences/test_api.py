@@ -121,3 +121,18 @@ def test_admin_forms_show_the_services_errors_beside_the_fields(tree, users):
     assert page.status_code == 200 and "单位不存在或不在您的管理范围内：D-CHAOYANG" in page.content.decode()
     with scopes_disabled():
         assert not Policy.objects.filter(kind="new_year").exists() and not Campaign.objects.exists()
+
+
+def test_the_unit_admins_work_queue_counts_occasions_to_approve(tree, users):
+    import datetime as dt
+
+    from apps.condolences.occasions import occasion_record
+    from apps.core.scoping import scope
+
+    policy("illness", amount="500", cap_per_occasion="500", cap_per_year="500")
+    [member] = people(tree.haidian, 1)
+    with scope(paths=[tree.haidian.path]):
+        occasion_record(member=member, kind="illness", date=dt.date(2025, 3, 1), actor=users["haidian_clerk"])
+    text = login(users["haidian"]).get("/").content.decode()
+    assert "待审批的个人慰问" in text
+    assert "待审批的个人慰问" not in login(users["haidian_clerk"]).get("/").content.decode()
