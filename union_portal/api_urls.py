@@ -33,5 +33,6 @@ urlpatterns = [
     path("legal-aid/", include("apps.legal_aid.api.urls")),
     path("welfare/", include("apps.service_points.api.urls")),
     path("welfare/", include("apps.activities.api.urls")),
+    path("welfare/", include("apps.condolences.api.urls")),
     path("", include(router.urls)),
 ]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "apps.legal_aid",
     "apps.service_points",
     "apps.activities",
+    "apps.condolences",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +387,9 @@ SPECTACULAR_SETTINGS = {
         "RecognitionLevelEnum": "apps.service_points.enums.RecognitionLevel",
         "LevelEnum": "apps.honours.enums.TitleLevel",
         "BookingStatusEnum": "apps.service_points.enums.BookingStatus",
+        "CondolenceKindEnum": "apps.condolences.enums.Kind",
+        "CondolenceCampaignKindEnum": "apps.condolences.enums.CAMPAIGN_KIND_CHOICES",
+        "CondolenceOccasionKindEnum": "apps.condolences.enums.OCCASION_KIND_CHOICES",
     },
 }
 

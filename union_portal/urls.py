@@ -27,6 +27,7 @@ urlpatterns = [
     path("legal-aid/", include("apps.legal_aid.urls")),
     path("services/", include("apps.service_points.urls")),
     path("activities/", include("apps.activities.urls")),
+    path("welfare/", include("apps.condolences.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -144,6 +144,18 @@ _ACTIVITIES_MEMBER = (
     | crud("activities.club") | {APPLY_ACTIVITY}
 )
 
+# Welfare condolences (慰问): the municipal admin keeps the policies; units run campaigns in their
+# subtree (change = generate / cancel), record occasions (clerks) and approve them (unit admins).
+APPROVE_OCCASION = "condolences.approve_occasion"
+_CONDOLENCE_UNIT = (
+    crud("condolences.policy")
+    | crud("condolences.campaign", add=True, change=True)
+    | crud("condolences.distribution", change=True)
+    | crud("condolences.occasion", add=True)
+    | crud("condolences.grant")
+)
+_CONDOLENCE_KEEPER = _CONDOLENCE_UNIT | crud("condolences.policy", add=True, change=True) | {APPROVE_OCCASION}
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -183,16 +195,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _LEGAL_AID_READ | {ASSIGN_CONSULTATION}
         | _SERVICE_POINTS_KEEPER
         | _ACTIVITIES_ORGANISER
+        | _CONDOLENCE_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
-        | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER
+        | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER | _CONDOLENCE_UNIT | {APPROVE_OCCASION}
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
-                               | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER),
+                               | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER
+                               | _CONDOLENCE_UNIT),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
     Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ | _SERVICE_POINTS_TEACHER

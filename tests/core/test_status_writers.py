@@ -35,6 +35,8 @@ TRANSITIONS = {
     ("legal_aid/services.py", "consultation_transition"): "Consultation.status",
     ("service_points/services.py", "booking_transition"): "Booking.status",
     ("activities/services.py", "application_transition"): "Application.status",
+    ("condolences/campaigns.py", "campaign_transition"): "Campaign.status",
+    ("condolences/occasions.py", "occasion_transition"): "Occasion.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.

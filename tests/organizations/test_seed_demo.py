@@ -8,7 +8,7 @@ from apps.core.scoping import scopes_disabled
 from apps.organizations.enums import ClusterKind, OrgKind
 from apps.organizations.models import Cluster, Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # seed_demo pays the demo batches outside its transaction
 
 
 def counts() -> dict:
