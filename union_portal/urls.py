@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("organizations/", include("apps.organizations.urls")),
     path("jobs/", include("apps.core.urls")),
+    path("verify/", include("apps.core.urls_verify")),
     path("honours/", include("apps.honours.urls")),
     path("competitions/", include("apps.competitions.urls")),
     # Shadows the admin's own "view on site" route (same address, same name inside the admin):
