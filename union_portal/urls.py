@@ -24,6 +24,7 @@ urlpatterns = [
     # the scoped shortcut answers 404 alike for missing, foreign and malformed ids.
     path("admin/r/<path:content_type_id>/<path:object_id>/", view_on_site, name="admin-view-on-site"),
     path("petitions/", include("apps.petitions.urls")),
+    path("milestones/", include("apps.milestones.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

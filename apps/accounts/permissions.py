@@ -99,6 +99,12 @@ _PETITIONS_UNIT = (
     | crud("petitions.platformaccount", add=True, change=True)
 )
 
+# 从教30周年 and the outbox: units build and confirm their roll (change = build / confirm / reopen);
+# the municipal union issues the certificates; administrators see the outbox of their subtree.
+ISSUE_THIRTY_CERTIFICATES = "milestones.issue_thirtyyearroll"
+_THIRTY_UNIT = crud("milestones.thirtyyearroll", change=True) | crud("milestones.thirtyyearhonoree")
+_THIRTY_KEEPER = _THIRTY_UNIT | {ISSUE_THIRTY_CERTIFICATES} | crud("core.outboxmessage", change=True)
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -135,15 +141,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _HONOURS_KEEPER
         | _COMPETITIONS_KEEPER
         | _PETITIONS_KEEPER
+        | _THIRTY_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
         _UNIT_RECORDS | {VIEW_AUDIT_LOG, REVEAL_PERSONAL_DATA} | _USER_MANAGER | _PAYMENT_MAKER
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
+        | _THIRTY_UNIT | crud("core.outboxmessage")
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
-                               | _PETITIONS_UNIT),
+                               | _PETITIONS_UNIT | crud("milestones.thirtyyearroll") | crud("milestones.thirtyyearhonoree")),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
     Role.TEACHER: frozenset({REGISTER_ENTRY}),
