@@ -5,8 +5,8 @@ teaching reached 30 years in 2025 — reproducible from the members registry.
 from the members are not disturbed):
 
 * when the city is demo-sized (``seed_demo --members N`` with N ≥ ``MIN_MEMBERS``, which
-  ``make run``'s default 3,000 is), each of ``UNIVERSITIES`` (41 universities, in the tree's
-  order) is topped up to ``PER_UNIVERSITY`` (44) working members who started teaching in 1995
+  ``make run``'s default 3,000 is), each of ``UNIVERSITIES`` (41 universities: those whose
+  generated members already include such a teacher, then others in the tree's order) is topped up to ``PER_UNIVERSITY`` (44) working members who started teaching in 1995
   — 41 × 44 = 1,804 — generated with the registry's own generator
   (``apps.members.demo.MemberGenerator``: valid IDs unique city-wide, names, phones, bank cards)
   and checked with the registry's validation (``member_clean``) before one ``bulk_create``;
@@ -47,9 +47,20 @@ LEFT_FOR_THE_UNIT = "U-THU"
 POSTS = ("教授", "副教授", "讲师", "研究员", "副研究员")
 
 
-def _universities() -> list[Organization]:
-    return list(Organization._base_manager.filter(kind=OrgKind.UNIVERSITY, is_active=True)
-                .order_by("path")[:UNIVERSITIES])
+def _universities(*, started_year: int = YEAR - TEACHING_YEARS) -> list[Organization]:
+    """The 41 universities of the figure: those whose registry already holds a teacher
+    reaching 30 years (so the city's count is exactly theirs), then others in the tree's order."""
+    universities = list(Organization._base_manager.filter(kind=OrgKind.UNIVERSITY, is_active=True).order_by("path"))
+    holding = set(_working(Member._base_manager.filter(organization__in=universities,
+                                                       teaching_since__year=started_year))
+                  .values_list("organization_id", flat=True))
+    first = [u for u in universities if u.pk in holding]
+    rest = [u for u in universities if u.pk not in holding]
+    return sorted(first + rest[:max(0, UNIVERSITIES - len(first))], key=lambda u: u.path)
+
+
+def _working(queryset):
+    return queryset.filter(status=MemberStatus.ACTIVE).exclude(employment_type=EmploymentType.RETIRED)
 
 
 def _teacher(gen: MemberGenerator, unit: Organization, branches: list, *, started_year: int) -> Member:
@@ -77,11 +88,9 @@ def _teacher(gen: MemberGenerator, unit: Organization, branches: list, *, starte
 def seed_teachers(*, seed: int = DEFAULT_SEED, year: int = YEAR) -> int:
     """Top each of the 41 universities up to 44 teachers reaching 30 years in ``year``."""
     started_year = year - TEACHING_YEARS
-    universities = _universities()
+    universities = _universities(started_year=started_year)
     members = Member._base_manager
-    have = dict(members.filter(organization__in=universities, status=MemberStatus.ACTIVE,
-                               teaching_since__year=started_year)
-                .exclude(employment_type=EmploymentType.RETIRED)
+    have = dict(_working(members.filter(organization__in=universities, teaching_since__year=started_year))
                 .values_list("organization").annotate(n=Count("id")).order_by())
     plan = [(u, PER_UNIVERSITY - have.get(u.pk, 0)) for u in universities if have.get(u.pk, 0) < PER_UNIVERSITY]
     if not plan:

@@ -41,7 +41,8 @@ def certificates_issue(*, rolls, actor, organization, run_now: bool = False) -> 
     ``organization``: the unit the job belongs to (the acting one: 北京市教育工会)."""
     if actor is not None and not actor.has_perm(ISSUE_PERMISSION):
         raise PermissionDenied("只有市教育工会可以颁发从教30周年纪念证书。")
-    rolls = list(rolls)
+    ids = [r.pk for r in rolls]  # read again: what the caller holds may be stale
+    rolls = list(ThirtyYearRoll.objects.filter(pk__in=ids).select_related("organization").order_by("organization__path"))
     if not rolls:
         raise ValidationError({"rolls": ["请选择要颁发证书的名单。"]})
     waiting = [r for r in rolls if r.status != RollStatus.CONFIRMED]
