@@ -38,7 +38,7 @@ def milestones_of_month(*, year: int, month: int) -> dict[int, dict]:
                 people[member_id] = {"name": name, "organization_id": org_id, "unit": unit}
                 found[member_id].append((kind.label, year - day.year, day))
     for member_id, items in found.items():
-        people[member_id]["items"] = sorted(items, key=lambda i: (-i[1], str(i[0])))
+        people[member_id]["items"] = sorted(items, key=lambda i: -i[1])  # stable: 入职 before 入会
     return people
 
 

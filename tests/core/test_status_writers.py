@@ -32,6 +32,8 @@ TRANSITIONS = {
     ("petitions/services.py", "account_set_status"): "PlatformAccount.status",
     ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
     ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
+    ("core/outbox.py", "outbox_transition"): "OutboxMessage.status",
+    ("milestones/services.py", "roll_transition"): "ThirtyYearRoll.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.
