@@ -204,26 +204,50 @@ def cjk_font_available() -> bool:
 # --- drawing ---------------------------------------------------------------------------------------
 
 
-def _qr_modules(url: str) -> tuple[int, tuple[tuple[int, int], ...]]:
-    """The QR code of ``url``: its size in modules and the dark modules (row, column)."""
+def _qr_modules(url: str, masks: dict | None = None) -> tuple[int, list[tuple[int, int, int]]]:
+    """The QR code of ``url`` (level M): its size in modules and its dark runs
+    ``(row, first column, length)``.
+
+    Choosing the mask pattern tries all eight and scores each (most of the encoding's cost);
+    any mask is a valid QR code, the score only prefers the most even-looking one. ``masks``
+    (a renderer's cache, by the data's length) keeps the pattern chosen for the first address of
+    a length and reuses it for the next ones of a run (same prefix, same length of code)."""
     from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 
     qr = QRCode(None, QRErrorCorrectLevel.M)  # the smallest version that holds the address
     qr.addData(url)
-    qr.make()
+    qr.version = qr.calculate_version()
+    key = len(url.encode())
+    mask = masks.get(key) if masks is not None else None
+    if mask is None:
+        mask = qr.getBestMaskPattern()
+        if masks is not None:
+            masks[key] = mask
+    qr.makeImpl(False, mask)
     count = qr.getModuleCount()
-    dark = tuple((r, c) for r in range(count) for c in range(count) if qr.isDark(r, c))
-    return count, dark
+    runs = []
+    for r, row in enumerate(qr.modules):
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+    return count, runs
 
 
 class CertificateCanvas:
     """One certificate page (A4 landscape) being drawn; ``finish()`` answers the PDF bytes."""
 
-    def __init__(self, *, font: str, title: str, subject: str):
+    def __init__(self, *, font: str, title: str, subject: str, qr_masks: dict | None = None):
         from reportlab.lib.pagesizes import A4, landscape
         from reportlab.pdfgen import canvas as pdfcanvas
 
         self.font = font
+        self.qr_masks = qr_masks
         self.buffer = io.BytesIO()
         self.width, self.height = landscape(A4)
         self.c = pdfcanvas.Canvas(self.buffer, pagesize=(self.width, self.height), pageCompression=1)
@@ -280,18 +304,19 @@ class CertificateCanvas:
         self.c.drawRightString(self.width - 90 * mm, 38 * mm, date_text)
 
     def qr(self, url: str, *, x: float, y: float, size: float) -> None:
-        """The QR code of ``url`` as one path of filled squares (vector modules)."""
+        """The QR code of ``url`` as one path of filled rectangles (vector modules, a row's
+        adjacent dark modules joined into one rectangle)."""
         from reportlab.lib import colors
 
-        count, dark = _qr_modules(url)
+        count, runs = _qr_modules(url, self.qr_masks)
         quiet = 4
         module = size / (count + 2 * quiet)
         c = self.c
         c.setFillColor(colors.black)
         path = c.beginPath()
         top = y + size - quiet * module
-        for row, col in dark:
-            path.rect(x + (quiet + col) * module, top - (row + 1) * module, module, module)
+        for row, col, length in runs:
+            path.rect(x + (quiet + col) * module, top - (row + 1) * module, module * length, module)
         c.drawPath(path, stroke=0, fill=1)
 
     def verification(self, *, url: str, code: str) -> None:
@@ -319,13 +344,15 @@ class CertificateCanvas:
 
 
 class CertificateRenderer:
-    """Resolves and registers the font once; ``canvas()`` starts each certificate of a run."""
+    """What a run of certificates shares: the font resolved and registered once, and the QR
+    mask pattern chosen once per length of address. ``canvas()`` starts each certificate."""
 
     def __init__(self):
         self.font = register_font()
+        self.qr_masks: dict[int, int] = {}
 
     def canvas(self, *, title: str, subject: str) -> CertificateCanvas:
-        return CertificateCanvas(font=self.font, title=title, subject=subject)
+        return CertificateCanvas(font=self.font, title=title, subject=subject, qr_masks=self.qr_masks)
 
 
 def date_text(day) -> str:
