@@ -102,7 +102,7 @@ def _missing_services() -> dict[str, str]:
 def _cjk_font() -> bool:
     from django.core.exceptions import ImproperlyConfigured
 
-    from apps.competitions.services.certificates import certificate_font_path
+    from apps.core.certificates import certificate_font_path
 
     try:
         return bool(certificate_font_path())

@@ -34,5 +34,6 @@ urlpatterns = [
     path("welfare/", include("apps.service_points.api.urls")),
     path("welfare/", include("apps.activities.api.urls")),
     path("welfare/", include("apps.condolences.api.urls")),
+    path("welfare/", include("apps.milestones.api.urls")),
     path("", include(router.urls)),
 ]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "apps.service_points",
     "apps.activities",
     "apps.condolences",
+    "apps.milestones",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +325,20 @@ CELERY_BEAT_SCHEDULE["petitions-deadline-watch"] = {
     "task": "apps.petitions.tasks.watch_deadlines", "schedule": 15 * 60.0,
 }
 
+# --- outbox (apps/core/outbox.py): messages to members through a channel --------------------
+# The WeCom group robot's webhook address (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…).
+OUTBOX_WECOM_WEBHOOK_URL = os.environ.get("OUTBOX_WECOM_WEBHOOK_URL", "")
+# The channel new messages use: "wecom" when a webhook is configured, else "log" (development).
+OUTBOX_CHANNEL = os.environ.get("OUTBOX_CHANNEL", "wecom" if OUTBOX_WECOM_WEBHOOK_URL else "log")
+OUTBOX_MAX_TRIES = int(os.environ.get("OUTBOX_MAX_TRIES", "5"))
+OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
+OUTBOX_HTTP_TIMEOUT = float(os.environ.get("OUTBOX_HTTP_TIMEOUT", "10"))
+CELERY_BEAT_SCHEDULE["outbox-deliver-due"] = {"task": "apps.core.tasks.outbox_deliver_due", "schedule": 60.0}
+# Milestones (入职/入会 5/10/20/30 年): on the 1st of each month at 08:00.
+CELERY_BEAT_SCHEDULE["milestones-monthly"] = {
+    "task": "apps.milestones.tasks.milestones_monthly",
+    "schedule": crontab(minute=0, hour=8, day_of_month=1),
+}
 # --- service points and booking (服务阵地与预约) -----------------------------------------
 CELERY_BEAT_SCHEDULE["service-points-no-shows"] = {
     "task": "apps.service_points.tasks.mark_no_shows", "schedule": 30 * 60.0,

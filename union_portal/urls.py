@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("organizations/", include("apps.organizations.urls")),
     path("jobs/", include("apps.core.urls")),
+    path("verify/", include("apps.core.urls_verify")),
     path("honours/", include("apps.honours.urls")),
     path("competitions/", include("apps.competitions.urls")),
     # Shadows the admin's own "view on site" route (same address, same name inside the admin):
@@ -28,6 +29,7 @@ urlpatterns = [
     path("services/", include("apps.service_points.urls")),
     path("activities/", include("apps.activities.urls")),
     path("welfare/", include("apps.condolences.urls")),
+    path("milestones/", include("apps.milestones.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("union_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

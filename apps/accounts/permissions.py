@@ -155,6 +155,11 @@ _CONDOLENCE_UNIT = (
     | crud("condolences.grant")
 )
 _CONDOLENCE_KEEPER = _CONDOLENCE_UNIT | crud("condolences.policy", add=True, change=True) | {APPROVE_OCCASION}
+# 从教30周年 and the outbox: units build and confirm their roll (change = build / confirm / reopen);
+# the municipal union issues the certificates; administrators see the outbox of their subtree.
+ISSUE_THIRTY_CERTIFICATES = "milestones.issue_thirtyyearroll"
+_THIRTY_UNIT = crud("milestones.thirtyyearroll", change=True) | crud("milestones.thirtyyearhonoree")
+_THIRTY_KEEPER = _THIRTY_UNIT | {ISSUE_THIRTY_CERTIFICATES} | crud("core.outboxmessage", change=True)
 
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
@@ -196,6 +201,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _SERVICE_POINTS_KEEPER
         | _ACTIVITIES_ORGANISER
         | _CONDOLENCE_KEEPER
+        | _THIRTY_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
@@ -203,10 +209,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
         | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER | _CONDOLENCE_UNIT | {APPROVE_OCCASION}
+        | _THIRTY_UNIT | crud("core.outboxmessage")
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
                                | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER
-                               | _CONDOLENCE_UNIT),
+                               | _CONDOLENCE_UNIT
+                               | crud("milestones.thirtyyearroll") | crud("milestones.thirtyyearhonoree")),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
     Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ | _SERVICE_POINTS_TEACHER

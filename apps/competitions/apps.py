@@ -29,6 +29,12 @@ class CompetitionsConfig(AppConfig):
         register_figure("待审核参赛报名", pending_entries_figure, order=50, permission="competitions.view_entry")
         register_seeder("competitions", demo_seeder, order=50)
 
+        from apps.core.certificates import register_certificate_kind
+
+        from .services.certificates import certificate_public_facts
+
+        register_certificate_kind("competitions", lookup=certificate_public_facts, order=10)
+
         from apps.core import demo_summary, work_queue
 
         from .demo_summary import editions_line

@@ -17,3 +17,11 @@ class JobKind(models.TextChoices):
     MEMBER_IMPORT = "member_import", _("导入会员名册")
     PAYMENT_DISBURSE = "payment_disburse", _("发放资金")
     CONDOLENCE_GENERATE = "condolence_generate", _("生成慰问活动")
+    THIRTY_CERTIFICATES = "thirty_certificates", _("颁发从教30周年纪念证书")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")

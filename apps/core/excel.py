@@ -61,7 +61,10 @@ class SafeXlsxWriter:
     long digit strings such as ID and account numbers exactly."""
 
     def __init__(self, target: str | IO[bytes], *, sheet: str, headers: Sequence[str],
-                 text_columns: Iterable[int] = (), widths: Sequence[int] | None = None):
+                 text_columns: Iterable[int] = (), widths: Sequence[int] | None = None,
+                 title_lines: Sequence[str] = ()):
+        """``title_lines``: an official sheet's heading (the first one large and bold, the
+        others plain), each merged across the columns above the headers."""
         self.book = xlsxwriter.Workbook(
             target,
             {
@@ -80,12 +83,32 @@ class SafeXlsxWriter:
         self.quoted = self.book.add_format({"quote_prefix": True})
         self.text_quoted = self.book.add_format({"num_format": "@", "quote_prefix": True})
         self.text_columns = set(text_columns)
+        self.columns = len(headers)
+        heading = self.book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+        self.plain = self.book.add_format({"align": "left", "valign": "vcenter"})
+        for row, line in enumerate(title_lines):
+            style = heading if row == 0 else self.plain
+            if self.columns > 1:
+                self.sheet.merge_range(row, 0, row, self.columns - 1, str(line), style)
+            else:
+                self.sheet.write_string(row, 0, str(line), style)
+            if row == 0:
+                self.sheet.set_row(0, 30)
+        top = len(title_lines)
         for col, header in enumerate(headers):
-            self.sheet.write_string(0, col, header, self.bold)
+            self.sheet.write_string(top, col, header, self.bold)
             width = widths[col] if widths else max(10, len(header) * 2 + 2)
             self.sheet.set_column(col, col, width, self.text if col in self.text_columns else None)
-        self.sheet.freeze_panes(1, 0)
-        self.row = 1
+        self.sheet.freeze_panes(top + 1, 0)
+        self.row = top + 1
+
+    def write_note(self, text: str) -> None:
+        """A plain line merged across the columns (an official sheet's footer: 制表人, 盖章 …)."""
+        if self.columns > 1:
+            self.sheet.merge_range(self.row, 0, self.row, self.columns - 1, str(text), self.plain)
+        else:
+            self.sheet.write_string(self.row, 0, str(text), self.plain)
+        self.row += 1
 
     def write_row(self, values: Sequence[Any]) -> None:
         for col, value in enumerate(values):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import JobKind, JobStatus
+from .enums import JobKind, JobStatus, OutboxStatus
 from .scoping import ScopedManager, scopes_disabled
 
 
@@ -136,3 +136,40 @@ class Job(ScopedModelMixin, models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class OutboxMessage(ScopedModelMixin, models.Model):
+    """A message to a person waiting to go out through a channel (``apps/core/outbox.py``).
+
+    One row per thing to tell: ``dedup_key`` is unique, so producing the same message again
+    (a re-run of the monthly milestones, a retried task) adds nothing. Its status moves only
+    through ``outbox_transition``; a message is claimed (待发送 → 发送中) under a row lock before
+    it is sent, so two deliverers never send it twice."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("单位"))
+    recipient_member = models.ForeignKey("members.Member", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("收件会员"))
+    recipient_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("收件用户"))
+    channel = models.CharField(_("渠道"), max_length=20)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    dedup_key = models.CharField(_("去重键"), max_length=200, unique=True)
+    status = models.CharField(_("状态"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    tries = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedManager(path="organization__path")
+
+    class Meta:
+        verbose_name = _("消息发件箱")
+        verbose_name_plural = _("消息发件箱")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.get_status_display()}"

@@ -37,6 +37,8 @@ TRANSITIONS = {
     ("activities/services.py", "application_transition"): "Application.status",
     ("condolences/campaigns.py", "campaign_transition"): "Campaign.status",
     ("condolences/occasions.py", "occasion_transition"): "Occasion.status",
+    ("core/outbox.py", "outbox_transition"): "OutboxMessage.status",
+    ("milestones/services.py", "roll_transition"): "ThirtyYearRoll.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.

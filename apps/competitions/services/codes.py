@@ -3,13 +3,9 @@ verification codes. Unambiguous letters only (no 0/O, 1/I/L)."""
 
 from __future__ import annotations
 
-import secrets
+from apps.core.certificates import ALPHABET, random_code, verification_code
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def random_code(*, length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+__all__ = ["ALPHABET", "random_code", "entry_code", "certificate_code"]
 
 
 def entry_code(*, edition) -> str:
@@ -17,4 +13,5 @@ def entry_code(*, edition) -> str:
 
 
 def certificate_code() -> str:
-    return random_code(length=12)
+    """The portal's one kind of verification code (``apps/core/certificates.py``)."""
+    return verification_code()

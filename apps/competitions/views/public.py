@@ -4,57 +4,46 @@ page, the talent pool export and the yearbook download.
 * ``/competitions/certificates/<code>/pdf/``: the certificate's own teacher (their
   ``TeacherAccount.member``), staff whose scope contains the award's unit, the municipal
   admin; anyone else gets a 404, exactly like an unknown code.
-* ``/competitions/verify/<code>/``: public, no log-in. Name, edition, group, award and unit —
-  nothing else. Codes are 12 random characters (31¹² possibilities); an address that keeps
-  missing is slowed down (``VERIFY_MISSES`` per ``VERIFY_WINDOW`` seconds → 429).
+* ``/competitions/verify/<code>/``: the portal's one public verification page
+  (``apps/core/certificate_views.py``, also at ``/verify/``), served here too because printed
+  certificates point here. Name, edition, group, award and unit — nothing else.
 """
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from apps.accounts.acting import acting_organization
 from apps.accounts.permissions import PUBLISH_EDITION
 from apps.core.audit import audit_record
-from apps.core.net import client_ip
-from apps.core.scoping import in_scope, scopes_disabled
+from apps.core.certificate_views import VERIFY_MISSES, VERIFY_WINDOW, verify_code, verify_form
+from apps.core.certificates import CODE_RE, normalize_code
+from apps.core.scoping import in_scope
 
 from ..models import Certificate, TeacherAccount
 from ..services.certificates import (
-    certificate_filename, certificate_lines, certificate_pdf, certificate_verification_path,
+    certificate_filename, certificate_pdf, certificate_verification_path,
 )
 from ..services.yearbook import talent_pool_response, yearbook_response
 
 VIEW_CERTIFICATE = "competitions.view_certificate"
 VIEW_TALENT_POOL = "competitions.view_talentpoolentry"
-CODE_RE = re.compile(r"^[A-Z0-9]{4,20}$")
-VERIFY_MISSES = 30
-VERIFY_WINDOW = 600
+__all__ = ["VERIFY_MISSES", "VERIFY_WINDOW", "verify_code", "verify_form", "certificate_download", "my_certificates",
+           "talent_pool_export", "yearbook_download"]
 
 
-def normalize_code(raw: str | None) -> str:
-    return re.sub(r"[\s\-]+", "", raw or "").upper()
-
-
-def _certificate(code: str, *, public: bool = False) -> Certificate | None:
-    """The certificate of ``code`` in the acting scope (its teacher, staff of its unit), or
-    city-wide for the public verification page (``public``)."""
+def _certificate(code: str) -> Certificate | None:
+    """The certificate of ``code`` in the acting scope (its teacher, staff of its unit)."""
     code = normalize_code(code)
     if not CODE_RE.match(code):
         return None
     related = ("award__edition", "award__group", "award__organization", "member")
-    if not public:
-        return Certificate.objects.select_related(*related).filter(code=code).first()
-    with scopes_disabled():  # public verification: whoever holds the code sees holder, award, unit
-        return Certificate.objects.select_related(*related).filter(code=code).first()
+    return Certificate.objects.select_related(*related).filter(code=code).first()
 
 
 def teacher_member_id(user) -> int | None:
@@ -97,56 +86,6 @@ def my_certificates(request):
                     .order_by("-award__edition__year", "-id"))
     return render(request, "competitions/public/my_certificates.html",
                   {"linked": member_id is not None, "certificates": rows})
-
-
-def _throttled(request) -> bool:
-    key = f"cert-verify-miss:{client_ip(request) or 'unknown'}"
-    return (cache.get(key) or 0) >= VERIFY_MISSES
-
-
-def _count_miss(request) -> None:
-    key = f"cert-verify-miss:{client_ip(request) or 'unknown'}"
-    if cache.add(key, 1, VERIFY_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, VERIFY_WINDOW)
-
-
-def _public(response):
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-@require_GET
-def verify_form(request):
-    """The form: a code typed in (or scanned) goes to its verification page."""
-    if "code" in request.GET:
-        code = normalize_code(request.GET.get("code"))
-        if code and CODE_RE.match(code):
-            return redirect("competitions:verify_code", code=code)
-        return _public(render(request, "competitions/public/verify_form.html",
-                              {"error": "请输入证书上印制的 12 位证书编号。", "code": request.GET.get("code", "")[:40]},
-                              status=400))
-    return _public(render(request, "competitions/public/verify_form.html", {}))
-
-
-@require_GET
-def verify_code(request, code: str):
-    """Public: name, edition, group, award and unit of a certificate — nothing else."""
-    if _throttled(request):
-        return _public(render(request, "competitions/public/verify_result.html",
-                              {"throttled": True, "code": ""}, status=429))
-    certificate = _certificate(code, public=True)
-    if certificate is None:
-        _count_miss(request)
-        return _public(render(request, "competitions/public/verify_result.html",
-                              {"found": False, "code": normalize_code(code)[:20]}, status=404))
-    lines = certificate_lines(certificate=certificate)
-    return _public(render(request, "competitions/public/verify_result.html", {"found": True, **lines}))
 
 
 @login_required
