@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.crypto import lookup_hash
+from apps.core.outbox import outbox_enqueue
 from apps.members.enums import MemberStatus
 from apps.members.validation import birth_date_of, normalize_id_number
 from apps.organizations.models import Organization
@@ -240,10 +241,10 @@ def application_apply(*, session: Session, member, actor=None, declared_single: 
 
 
 def promotion_notify(application: Application) -> None:
-    """HOOK for the outbox (apps/core/outbox.py, built in parallel): today the notice is
-    recorded on the application (``notice``/``notice_at``, shown on the member's page); at
-    merge, enqueue it here in the same transaction, e.g.
-    ``outbox_enqueue(kind="activities.promoted", recipient=application.member, text=application.notice)``."""
+    """The promoted member's notice goes through the outbox (apps/core/outbox.py) in the same
+    transaction as the promotion; the dedup key makes it one message per promotion."""
+    outbox_enqueue(organization=application.member.organization, dedup_key=f"activities.promoted.{application.pk}",
+                   subject="候补递补通知", body=application.notice, recipient_member=application.member)
 
 
 def _promote_next(*, session: Session, freed: Application, actor) -> Application | None:

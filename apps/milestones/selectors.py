@@ -57,3 +57,20 @@ def my_certificates(*, user) -> list[dict]:
                  "unit": h.roll.organization.name, "code": h.code, "issued_at": h.issued_at,
                  "pdf_url": reverse("milestones:certificate_pdf", args=[h.code]),
                  "verify_url": reverse("certificates:verify_code", args=[h.code])} for h in rows]
+
+
+def thirty_section(person_hash: str, member) -> dict:
+    """The member's 从教30周年 certificates as a section of "我的慰问与帮扶" (by the ID's keyed
+    hash, so a certificate issued before a transfer shows too)."""
+    from django.urls import reverse
+
+    from apps.core.scoping import scopes_disabled
+
+    with scopes_disabled():  # the person's own certificates only (filtered on their hash)
+        rows = list(ThirtyYearHonoree.objects.filter(member__id_hash=person_hash, code__isnull=False)
+                    .select_related("roll__organization").order_by("-roll__year", "-id"))
+    items = [{"title": f"{h.roll.year}年从教30周年纪念证书", "kind": "纪念证书", "date": h.issued_at,
+              "detail": h.roll.organization.name, "amount": None,
+              "url": reverse("milestones:certificate_pdf", args=[h.code]), "link_text": "下载证书（PDF）"}
+             for h in rows]
+    return {"title": "从教30周年", "empty": "暂无纪念证书。", "items": items}
