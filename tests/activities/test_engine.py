@@ -161,7 +161,11 @@ def test_withdrawal_promotes_the_next_waiting_person_same_unit_first(tree):
         assert (withdrawn.status, promoted.pk, promoted.status) == (S.WITHDRAWN, w2.pk, S.ALLOCATED)
         assert promoted.notice.startswith("您已从候补递补") and promoted.promoted_at is not None
         assert AuditLog._base_manager.filter(action="activities.application_promoted").count() == 1
+        from apps.core.models import OutboxMessage
+        message = OutboxMessage.objects.get(dedup_key=f"activities.promoted.{promoted.pk}")
+        assert (message.recipient_member_id, message.body) == (waiting_thu.pk, promoted.notice)
         assert services.application_withdraw(application=a)[1] is None  # twice: nothing more
+        assert OutboxMessage.objects.filter(dedup_key__startswith="activities.promoted.").count() == 1
         assert services.waitlist_position(Application._base_manager.get(pk=w1.pk)) == 1
 
 
