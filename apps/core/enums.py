@@ -16,3 +16,4 @@ class JobKind(models.TextChoices):
     MEMBER_EXPORT = "member_export", _("导出会员名册")
     MEMBER_IMPORT = "member_import", _("导入会员名册")
     PAYMENT_DISBURSE = "payment_disburse", _("发放资金")
+    PETITION_IMPORT = "petition_import", _("导入 12351 平台工单")
