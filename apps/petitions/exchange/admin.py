@@ -66,7 +66,7 @@ class PlatformExchangeAdminMixin(ImportFlowMixin):
     @action(description=_("导出办理结果（回传平台）"), url_path="platform-export", permissions=["platform"],
             icon="file_download")
     def export_platform_results(self, request):
-        form = PlatformExportForm(request.POST or None)
+        form = PlatformExportForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
