@@ -11,6 +11,7 @@ A year the calendar does not know is never guessed: ``CalendarUnknown`` is raise
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -56,6 +57,28 @@ class WorkCalendar:
         self.intervals = office_hours
         self.day_seconds = sum(e - s for s, e in office_hours)
         self.tz = ZoneInfo(tz)
+        self._index()
+
+    def _index(self) -> None:
+        """Working seconds before each known day (``_before[ordinal]``), per run of
+        consecutive known years, so ``between`` and ``add`` are a subtraction and a
+        bisection instead of a walk over the days."""
+        self._before: dict[int, int] = {}  # day ordinal -> working seconds before it (in its run)
+        self._run: dict[int, tuple] = {}  # day ordinal -> its run: (last ordinal, workday ordinals, their starts)
+        for first_year in sorted(y for y in self.years if y - 1 not in self.years):
+            last_year = first_year
+            while last_year + 1 in self.years:
+                last_year += 1
+            first, last = dt.date(first_year, 1, 1).toordinal(), dt.date(last_year, 12, 31).toordinal()
+            total, workdays, starts = 0, [], []
+            run = (last, workdays, starts)
+            for ordinal in range(first, last + 1):
+                self._before[ordinal] = total
+                self._run[ordinal] = run
+                if self.is_workday(dt.date.fromordinal(ordinal)):
+                    workdays.append(ordinal)
+                    starts.append(total)
+                    total += self.day_seconds
 
     # --- days ---
     def is_workday(self, day: dt.date) -> bool:
@@ -77,9 +100,47 @@ class WorkCalendar:
         return self.is_workday(day) and any(s < t <= e for s, e in self.intervals)
 
     # --- arithmetic ---
+    def _worked(self, t: int) -> int:
+        """Working seconds of a worked day before ``t`` seconds after midnight."""
+        total = 0
+        for s, e in self.intervals:
+            if t <= s:
+                break
+            total += (t if t < e else e) - s
+        return total
+
+    def _position(self, moment: dt.datetime) -> tuple[int, tuple]:
+        """(working seconds from the start of the moment's run of known years, the run);
+        CalendarUnknown outside every run."""
+        day, t = self._local(moment)
+        ordinal = day.toordinal()
+        before = self._before.get(ordinal)
+        if before is None:
+            raise CalendarUnknown(day.year)
+        worked = self.exceptions.get(day)
+        if day.weekday() < 5 if worked is None else worked:
+            before += self._worked(t)
+        return before, self._run[ordinal]
+
     def add(self, start: dt.datetime, seconds: int) -> dt.datetime:
         """The moment ``seconds`` (> 0) of working time after ``start``: always inside
         office hours on a worked day."""
+        if seconds <= 0:
+            raise ValueError("seconds must be positive")
+        position, (last, workdays, starts) = self._position(start)
+        target = position + seconds
+        i = bisect_left(starts, target) - 1  # the workday with start < target <= start + day
+        if i < 0 or i >= len(workdays) or target > starts[i] + self.day_seconds:
+            raise CalendarUnknown(dt.date.fromordinal(last).year + 1)
+        offset = target - starts[i]
+        for s, e in self.intervals:
+            if offset <= e - s:
+                return self._aware(dt.date.fromordinal(workdays[i]), s + offset)
+            offset -= e - s
+        raise AssertionError("offset beyond the working day")  # pragma: no cover
+
+    def add_by_walking(self, start: dt.datetime, seconds: int) -> dt.datetime:
+        """``add`` walking day by day (the reference the index is tested against)."""
         if seconds <= 0:
             raise ValueError("seconds must be positive")
         day, t = self._local(start)
@@ -105,6 +166,16 @@ class WorkCalendar:
         """Working seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
         if end < start:
             return -self.between(end, start)
+        first, (run_end, _, _) = self._position(start)
+        if end.astimezone(self.tz).date().toordinal() > run_end:
+            raise CalendarUnknown(dt.date.fromordinal(run_end).year + 1)
+        last, _ = self._position(end)
+        return last - first
+
+    def between_by_walking(self, start: dt.datetime, end: dt.datetime) -> int:
+        """``between`` walking day by day (the reference the index is tested against)."""
+        if end < start:
+            return -self.between_by_walking(end, start)
         day, t = self._local(start)
         last_day, last_t = self._local(end)
         total = 0
