@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Case as DbCase
+from django.db.models import F, JSONField, QuerySet, Value, When
 from django.utils import timezone
 
 from .calendar import load_calendar
@@ -114,14 +116,27 @@ def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, n
         return CaseDeadlines({}, None, None, error=str(exc))
 
 
-def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None) -> dict[int, CaseDeadlines]:
-    """Deadlines of many cases: one query for their histories, the calendar and rules once."""
+# The moves ``compute`` reads; the others (受理, 办结, 回访 …) never change a deadline.
+DEADLINE_ACTIONS = frozenset({*ROUND_START, Action.PAUSE, Action.RESUME, Action.APPROVE_EXTENSION,
+                              *STAGE_DONE.values()})
+
+
+def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None,
+                  history_of: QuerySet | None = None) -> dict[int, CaseDeadlines]:
+    """Deadlines of many cases: one query for their histories, the calendar and rules once.
+    ``cases`` need only ``pk``, ``kind``, ``urgency`` and ``status``; ``history_of``: a
+    queryset of those cases' ids (a subquery) instead of a list of their ids."""
     cases = list(cases)
     now = now or timezone.now()
     history: dict[int, list] = defaultdict(list)
     # the cases were read through the scoped manager; their histories follow them
-    for case_id, action, at, data in (CaseEvent._base_manager.filter(case__in=[c.pk for c in cases])
-                                      .order_by("at", "id").values_list("case_id", "action", "at", "data")):
+    events = CaseEvent._base_manager.filter(case__in=history_of if history_of is not None else [c.pk for c in cases],
+                                            action__in=DEADLINE_ACTIONS)
+    # only an approved extension's data is read (its hours): the rest stay undecoded
+    extension = DbCase(When(action=Action.APPROVE_EXTENSION, then=F("data")), default=Value(None),
+                       output_field=JSONField())
+    for case_id, action, at, data in (events.order_by("at", "id").annotate(extension=extension)
+                                      .values_list("case_id", "action", "at", "extension")):
         history[case_id].append((action, at, data))
     calendar, rules = load_calendar(), load_rules()
     return {c.pk: compute(c, history[c.pk], calendar, rules, now) for c in cases}
