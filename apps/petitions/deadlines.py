@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case as DbCase
-from django.db.models import F, JSONField, QuerySet, Value, When
+from django.db.models import BigIntegerField, F, Func, JSONField, QuerySet, Value, When
 from django.utils import timezone
 
 from .calendar import load_calendar
@@ -116,6 +116,20 @@ def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, n
         return CaseDeadlines({}, None, None, error=str(exc))
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def epoch_us(field: str) -> Func:
+    """A timestamp as whole microseconds since the epoch: read back as an int, exactly, and
+    far quicker than psycopg's parsing of timestamp text (``from_epoch_us`` undoes it)."""
+    return Func(F(field), template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+                output_field=BigIntegerField())
+
+
+def from_epoch_us(value: int | None) -> dt.datetime | None:
+    return None if value is None else EPOCH + dt.timedelta(microseconds=value)
+
+
 # The moves ``compute`` reads; the others (受理, 办结, 回访 …) never change a deadline.
 DEADLINE_ACTIONS = frozenset({*ROUND_START, Action.PAUSE, Action.RESUME, Action.APPROVE_EXTENSION,
                               *STAGE_DONE.values()})
@@ -135,9 +149,9 @@ def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None,
     # only an approved extension's data is read (its hours): the rest stay undecoded
     extension = DbCase(When(action=Action.APPROVE_EXTENSION, then=F("data")), default=Value(None),
                        output_field=JSONField())
-    for case_id, action, at, data in (events.order_by("at", "id").annotate(extension=extension)
-                                      .values_list("case_id", "action", "at", "extension")):
-        history[case_id].append((action, at, data))
+    for case_id, action, at, data in (events.order_by("at", "id").annotate(extension=extension, at_us=epoch_us("at"))
+                                      .values_list("case_id", "action", "at_us", "extension")):
+        history[case_id].append((action, EPOCH + dt.timedelta(microseconds=at), data))
     calendar, rules = load_calendar(), load_rules()
     return {c.pk: compute(c, history[c.pk], calendar, rules, now) for c in cases}
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .calendar import load_calendar
-from .deadlines import deadlines_for
+from .deadlines import deadlines_for, epoch_us, from_epoch_us
 from .enums import DONE_STATUSES, CaseStatus, Satisfaction, Stage
 from .models import Case, PlatformAccount
 
@@ -94,9 +94,13 @@ def case_rates(cases: QuerySet | None = None, *, start: dt.date | None = None, e
     if end:
         qs = qs.filter(received_at__date__lt=end)
     # plain rows, not model instances: the figures of a whole city's two years stay quick
-    records = [_RateCase(*values) for values in qs.order_by().values_list(
-        "id", "kind", "urgency", "status", "received_at", "organization__name", "category__name",
-        "category__parent__name", "replied_at", "dispatched_at", "satisfaction", "solved")]
+    records = [_RateCase(pk, kind, urgency, status, from_epoch_us(received), *names, from_epoch_us(replied),
+                         from_epoch_us(dispatched), satisfaction, solved)
+               for pk, kind, urgency, status, received, *names, replied, dispatched, satisfaction, solved
+               in qs.order_by().annotate(received_us=epoch_us("received_at"), replied_us=epoch_us("replied_at"),
+                                         dispatched_us=epoch_us("dispatched_at")).values_list(
+                   "id", "kind", "urgency", "status", "received_us", "organization__name", "category__name",
+                   "category__parent__name", "replied_us", "dispatched_us", "satisfaction", "solved")]
     now = now or timezone.now()
     info = deadlines_for(records, now=now, history_of=qs.order_by().values("pk"))
     between = load_calendar().between
