@@ -74,10 +74,15 @@ class ImportJobSerializer(serializers.Serializer):
 class ExportSerializer(serializers.Serializer):
     start = serializers.DateField(required=False, allow_null=True, default=None, help_text="受理日期起（含）")
     end = serializers.DateField(required=False, allow_null=True, default=None, help_text="受理日期止（不含）")
-    source = serializers.ChoiceField(choices=["", Source.P12351.value, Source.P12345.value], required=False,
-                                     default="")
+    source = serializers.CharField(required=False, allow_blank=True, default="", max_length=8,
+                                   help_text="来源：12351 或 12345（默认全部平台）")
     reveal = serializers.BooleanField(default=False, help_text="导出完整联系电话和身份证号（须有权限，记入审计）")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    def validate_source(self, value):
+        if value not in ("", Source.P12351.value, Source.P12345.value):
+            raise serializers.ValidationError("来源应为 12351 或 12345。")
+        return value
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["end"] <= attrs["start"]:
