@@ -62,7 +62,7 @@ class ImportReportSerializer(serializers.Serializer):
 
 class ImportFailedSerializer(serializers.Serializer):
     file = serializers.ListField(child=serializers.CharField(), help_text="中文错误说明（前 50 处）")
-    errors = ImportErrorSerializer(many=True)
+    errors = ImportErrorSerializer(many=True, required=False, help_text="文件内容有误时：逐行逐列的错误")
 
 
 class ImportJobSerializer(serializers.Serializer):
