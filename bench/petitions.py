@@ -180,7 +180,8 @@ def build_cases(n: int, seed: int = 16) -> None:
 
 
 def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
-    """Every unit × month's counts by one hand-written query (plus the calendar table)."""
+    """Every unit × month's counts by one hand-written query (plus two temporary tables: the
+    calendar's working-day numbers, each paused/extended case's pause and extension)."""
     from django.conf import settings
     from django.db import connection
 
@@ -217,13 +218,7 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
     staged = "('dispatched','signed','handling','replied','closed','visited')"
     open_ = "('dispatched','signed','handling')"
     query = f"""
-    WITH ev AS (
-      SELECT case_id,
-             MIN(at) FILTER (WHERE action = 'pause') AS p1,
-             MIN(at) FILTER (WHERE action = 'resume') AS p2,
-             COALESCE(SUM((data->>'hours')::int) FILTER (WHERE action = 'approve_extension'), 0) * 3600 AS ext
-        FROM petitions_caseevent WHERE action IN ('pause', 'resume', 'approve_extension') GROUP BY case_id),
-    nw AS (SELECT {w('%(now)s::timestamptz', 'kn')} AS wnow FROM bench_cal kn WHERE kn.day = {day_of('%(now)s::timestamptz')}),
+    WITH nw AS (SELECT {w('%(now)s::timestamptz', 'kn')} AS wnow FROM bench_cal kn WHERE kn.day = {day_of('%(now)s::timestamptz')}),
     base AS (
       SELECT o.name AS unit, to_char(c.received_at AT TIME ZONE '{tz}', 'YYYY-MM') AS month, c.status,
              c.dispatched_at AS d, c.signed_at AS s, c.contacted_at AS ct, c.replied_at AS r, c.satisfaction,
@@ -234,7 +229,7 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
              c.status IN {staged} AND c.dispatched_at IS NOT NULL AS staged
         FROM petitions_case c
         JOIN organizations_organization o ON o.id = c.organization_id
-        LEFT JOIN ev ON ev.case_id = c.id
+        LEFT JOIN bench_ev ev ON ev.case_id = c.id
         LEFT JOIN petitions_deadlinerule rs ON rs.case_kind = c.kind AND rs.urgency = c.urgency AND rs.stage = 'sign'
         LEFT JOIN petitions_deadlinerule rc ON rc.case_kind = c.kind AND rc.urgency = c.urgency AND rc.stage = 'contact'
         LEFT JOIN petitions_deadlinerule rr ON rr.case_kind = c.kind AND rr.urgency = c.urgency AND rr.stage = 'reply'
@@ -293,7 +288,17 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
             SELECT day, work, COALESCE(COUNT(*) FILTER (WHERE work) OVER (
                      ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS nbefore
               FROM d""", {"first": first, "last": last})
+        cursor.execute("CREATE UNIQUE INDEX ON bench_cal (day)")
         cursor.execute("ANALYZE bench_cal")
+        cursor.execute("DROP TABLE IF EXISTS bench_ev")
+        cursor.execute("""
+            CREATE TEMP TABLE bench_ev AS
+            SELECT case_id,
+                   MIN(at) FILTER (WHERE action = 'pause') AS p1,
+                   MIN(at) FILTER (WHERE action = 'resume') AS p2,
+                   COALESCE(SUM((data->>'hours')::int) FILTER (WHERE action = 'approve_extension'), 0) * 3600 AS ext
+              FROM petitions_caseevent WHERE action IN ('pause', 'resume', 'approve_extension') GROUP BY case_id""")
+        cursor.execute("ANALYZE bench_ev")
         cursor.execute(query, {"now": now})
         return {(unit, month): tuple(int(v) for v in values) for unit, month, *values in cursor.fetchall()}
 

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .calendar import load_calendar
-from .deadlines import deadlines_for, epoch_us, from_epoch_us
+from .deadlines import deadlines_for, epoch_us, histories_us, load_rules, to_epoch_us
+from .rates_calc import local_month, rate_flags, working_seconds_us
 from .enums import DONE_STATUSES, CaseStatus, Satisfaction, Stage
 from .models import Case, PlatformAccount
 
@@ -25,12 +26,12 @@ class _RateCase(NamedTuple):
     kind: str
     urgency: str
     status: str
-    received_at: dt.datetime
+    received_at: int  # epoch microseconds
     unit: str
     category: str
     parent_category: str | None
-    replied_at: dt.datetime | None
-    dispatched_at: dt.datetime | None
+    replied_at: int | None
+    dispatched_at: int | None
     satisfaction: str
     solved: bool | None
 
@@ -93,35 +94,32 @@ def case_rates(cases: QuerySet | None = None, *, start: dt.date | None = None, e
         qs = qs.filter(received_at__date__gte=start)
     if end:
         qs = qs.filter(received_at__date__lt=end)
-    # plain rows, not model instances: the figures of a whole city's two years stay quick
-    records = [_RateCase(pk, kind, urgency, status, from_epoch_us(received), *names, from_epoch_us(replied),
-                         from_epoch_us(dispatched), satisfaction, solved)
-               for pk, kind, urgency, status, received, *names, replied, dispatched, satisfaction, solved
-               in qs.order_by().annotate(received_us=epoch_us("received_at"), replied_us=epoch_us("replied_at"),
-                                         dispatched_us=epoch_us("dispatched_at")).values_list(
-                   "id", "kind", "urgency", "status", "received_us", "organization__name", "category__name",
-                   "category__parent__name", "replied_us", "dispatched_us", "satisfaction", "solved")]
-    now = now or timezone.now()
-    info = deadlines_for(records, now=now, history_of=qs.order_by().values("pk"))
-    between = load_calendar().between
+    # plain rows, not model instances, moments as epoch microseconds: a whole city's two years stay quick
+    records = [_RateCase(*values) for values in qs.order_by().annotate(
+        received_us=epoch_us("received_at"), replied_us=epoch_us("replied_at"),
+        dispatched_us=epoch_us("dispatched_at")).values_list(
+        "id", "kind", "urgency", "status", "received_us", "organization__name", "category__name",
+        "category__parent__name", "replied_us", "dispatched_us", "satisfaction", "solved")]
+    now_us = to_epoch_us(now or timezone.now())
+    history = histories_us(qs.order_by().values("pk"))
+    calendar, rules = load_calendar(), load_rules()
     tz = timezone.get_current_timezone()
+    months: dict[int, str] = {}
     rows: dict[tuple, RateRow] = {}
     done_statuses = frozenset(DONE_STATUSES)
     pleased = (Satisfaction.SATISFIED, Satisfaction.BASIC)
     for case in records:
-        local = case.received_at.astimezone(tz)
-        labels = {"unit": case.unit, "month": f"{local.year:04d}-{local.month:02d}", "category": case.parent_category or case.category}
+        labels = {"unit": case.unit, "month": local_month(calendar, case.received_at, tz, months),
+                  "category": case.parent_category or case.category}
         key = tuple(labels[g] for g in by)
         row = rows.get(key)
         if row is None:
             row = rows[key] = RateRow(key=key, labels={g: labels[g] for g in by})
         row.received += 1
-        d = info[case.pk]
-        sign = d.stages.get(Stage.SIGN)
+        signed_on_time, overdue = rate_flags(case, history.get(case.pk, []), calendar, rules, now_us)
         if case.dispatched_at is not None:
             row.dispatched += 1
-            if sign and sign.done_at and not sign.late:
-                row.signed_on_time += 1
+            row.signed_on_time += signed_on_time
         if case.status in done_statuses:
             row.closed += 1
         if case.status == CaseStatus.VISITED:
@@ -130,10 +128,8 @@ def case_rates(cases: QuerySet | None = None, *, start: dt.date | None = None, e
             row.solved += bool(case.solved)
         if case.replied_at and case.dispatched_at:
             row.replies += 1
-            row.reply_seconds += between(case.dispatched_at, case.replied_at)
-        reply = d.stages.get(Stage.REPLY)
-        if (reply and reply.late) or d.overdue:
-            row.overdue += 1
+            row.reply_seconds += working_seconds_us(calendar, case.dispatched_at, case.replied_at)
+        row.overdue += overdue
     return sorted(rows.values(), key=lambda r: r.key)
 
 

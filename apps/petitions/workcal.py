@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 DAY = dt.timedelta(days=1)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MAX_DAYS = 3 * 366  # no deadline reaches further; a loop past it is a bug, not a date
 
 
@@ -65,6 +66,8 @@ class WorkCalendar:
         bisection instead of a walk over the days."""
         self._before: dict[int, int] = {}  # day ordinal -> working seconds before it (in its run)
         self._run: dict[int, tuple] = {}  # day ordinal -> its run: (last ordinal, workday ordinals, their starts)
+        self._workdays: set[int] = set()
+        self.fixed_offset = self._constant_offset()  # seconds east of UTC, or None (then no epoch arithmetic)
         for first_year in sorted(y for y in self.years if y - 1 not in self.years):
             last_year = first_year
             while last_year + 1 in self.years:
@@ -76,6 +79,7 @@ class WorkCalendar:
                 self._before[ordinal] = total
                 self._run[ordinal] = run
                 if self.is_workday(dt.date.fromordinal(ordinal)):
+                    self._workdays.add(ordinal)
                     workdays.append(ordinal)
                     starts.append(total)
                     total += self.day_seconds
@@ -100,6 +104,42 @@ class WorkCalendar:
         return self.is_workday(day) and any(s < t <= e for s, e in self.intervals)
 
     # --- arithmetic ---
+    def _constant_offset(self) -> int | None:
+        offsets = set()
+        for year in self.years:
+            for month in (1, 4, 7, 10):
+                offset = dt.datetime(year, month, 1, 12, tzinfo=self.tz).utcoffset()
+                offsets.add(int(offset.total_seconds()) if offset is not None else None)
+        return offsets.pop() if len(offsets) == 1 else None
+
+    # --- the same arithmetic on epoch microseconds (the rates over many cases) ---
+    def position_us(self, moment_us: int) -> tuple[tuple, int]:
+        """(run, working seconds from the run's start) of a moment given as microseconds
+        since the epoch; only with ``fixed_offset``. CalendarUnknown outside every run."""
+        local = moment_us // 1_000_000 + self.fixed_offset
+        ordinal, t = divmod(local, 86400)
+        ordinal += _EPOCH_ORDINAL
+        before = self._before.get(ordinal)
+        if before is None:
+            raise CalendarUnknown(dt.date.fromordinal(ordinal).year)
+        if ordinal in self._workdays:
+            before += self._worked(t)
+        return self._run[ordinal], before
+
+    def moment_us(self, run: tuple, position: int) -> int:
+        """The first moment (epoch microseconds) at working second ``position`` (> 0) of
+        ``run``: what ``add`` returns. CalendarUnknown past the run."""
+        last, workdays, starts = run
+        i = bisect_left(starts, position) - 1
+        if i < 0 or position > starts[i] + self.day_seconds:
+            raise CalendarUnknown(dt.date.fromordinal(last).year + 1)
+        offset = position - starts[i]
+        for s, e in self.intervals:
+            if offset <= e - s:
+                break
+            offset -= e - s
+        return ((workdays[i] - _EPOCH_ORDINAL) * 86400 + s + offset - self.fixed_offset) * 1_000_000
+
     def _worked(self, t: int) -> int:
         """Working seconds of a worked day before ``t`` seconds after midnight."""
         total = 0
