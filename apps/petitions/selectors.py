@@ -13,14 +13,14 @@ from django.utils import timezone
 from .calendar import load_calendar
 from .deadlines import deadlines_for, epoch_us, histories_us, load_rules, to_epoch_us
 from .rates_calc import local_month, rate_flags, working_seconds_us
-from .enums import DONE_STATUSES, CaseStatus, Satisfaction, Stage
+from .enums import DONE_STATUSES, CaseStatus, Satisfaction
 from .models import Case, PlatformAccount
 
 GROUPS = ("unit", "month", "category")
 
 
 class _RateCase(NamedTuple):
-    """What the rates read of a case (``deadlines_for`` reads pk, kind, urgency, status)."""
+    """What the rates read of a case (``rate_flags`` reads pk, kind, urgency, status); moments in epoch µs."""
 
     pk: int
     kind: str
