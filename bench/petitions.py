@@ -289,6 +289,7 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
                      ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS nbefore
               FROM d""", {"first": first, "last": last})
         cursor.execute("CREATE UNIQUE INDEX ON bench_cal (day)")
+        cursor.execute("CREATE UNIQUE INDEX ON bench_cal (nbefore) WHERE work")  # working day number → day
         cursor.execute("ANALYZE bench_cal")
         cursor.execute("DROP TABLE IF EXISTS bench_ev")
         cursor.execute("""
