@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import time
 from collections import defaultdict
@@ -180,8 +181,9 @@ def build_cases(n: int, seed: int = 16) -> None:
 
 
 def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
-    """Every unit × month's counts by one hand-written query (plus two temporary tables: the
-    calendar's working-day numbers, each paused/extended case's pause and extension)."""
+    """Every unit × month's counts by hand-written SQL in steps (temporary tables: the
+    calendar's working-day numbers; each paused/extended case's pause and extension; each case's
+    working-second positions; its stages' deadline positions), then one GROUP BY."""
     from django.conf import settings
     from django.db import connection
 
@@ -217,9 +219,8 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
 
     staged = "('dispatched','signed','handling','replied','closed','visited')"
     open_ = "('dispatched','signed','handling')"
-    query = f"""
-    WITH nw AS (SELECT {w('%(now)s::timestamptz', 'kn')} AS wnow FROM bench_cal kn WHERE kn.day = {day_of('%(now)s::timestamptz')}),
-    base AS (
+    base = f"""
+      CREATE TEMP TABLE bench_base AS
       SELECT o.name AS unit, to_char(c.received_at AT TIME ZONE '{tz}', 'YYYY-MM') AS month, c.status,
              c.dispatched_at AS d, c.signed_at AS s, c.contacted_at AS ct, c.replied_at AS r, c.satisfaction,
              c.solved, rs.minutes * 60 AS l_sign, rc.minutes * 60 AS l_contact,
@@ -237,17 +238,20 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
         LEFT JOIN bench_cal ks ON ks.day = {day_of('c.signed_at')}
         LEFT JOIN bench_cal kr ON kr.day = {day_of('c.replied_at')}
         LEFT JOIN bench_cal kp1 ON kp1.day = {day_of('ev.p1')}
-        LEFT JOIN bench_cal kp2 ON kp2.day = {day_of('ev.p2')}),
-    staged AS (
+        LEFT JOIN bench_cal kp2 ON kp2.day = {day_of('ev.p2')}"""
+    staged_sql = f"""
+      CREATE TEMP TABLE bench_staged AS
       SELECT b.*,
              CASE WHEN b.staged THEN {t_stage('b.d', 'b.wd', 'b.l_sign')} END AS t_sign,
              CASE WHEN b.staged AND b.s IS NOT NULL THEN {t_stage('b.s', 'b.ws', 'b.l_contact')} END AS t_contact,
              CASE WHEN b.staged THEN {t_stage('b.d', 'b.wd', 'b.l_reply')} END AS t_reply
-        FROM base b),
+        FROM bench_base b"""
+    query = f"""
+    WITH nw AS (SELECT {w('%(now)s::timestamptz', 'kn')} AS wnow FROM bench_cal kn WHERE kn.day = {day_of('%(now)s::timestamptz')}),
     dues AS (
       SELECT x.*, {due('x.t_sign', 'k1')} AS due_sign, {due('x.t_contact', 'k2')} AS due_contact,
              {due('x.t_reply', 'k3')} AS due_reply
-        FROM staged x
+        FROM bench_staged x
         LEFT JOIN bench_cal k1 ON k1.work AND k1.nbefore = (x.t_sign - 1) / {ds}
         LEFT JOIN bench_cal k2 ON k2.work AND k2.nbefore = (x.t_contact - 1) / {ds}
         LEFT JOIN bench_cal k3 ON k3.work AND k3.nbefore = (x.t_reply - 1) / {ds}),
@@ -300,6 +304,13 @@ def sql_rates(now: dt.datetime) -> dict[tuple, tuple]:
                    COALESCE(SUM((data->>'hours')::int) FILTER (WHERE action = 'approve_extension'), 0) * 3600 AS ext
               FROM petitions_caseevent WHERE action IN ('pause', 'resume', 'approve_extension') GROUP BY case_id""")
         cursor.execute("ANALYZE bench_ev")
+        for table, sql in (("bench_base", base), ("bench_staged", staged_sql)):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(sql, {"now": now})
+            cursor.execute(f"ANALYZE {table}")
+        if os.environ.get("BENCH_EXPLAIN"):
+            cursor.execute("EXPLAIN " + query, {"now": now})
+            print("\n".join(r[0] for r in cursor.fetchall()))
         cursor.execute(query, {"now": now})
         return {(unit, month): tuple(int(v) for v in values) for unit, month, *values in cursor.fetchall()}
 
