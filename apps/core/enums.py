@@ -18,6 +18,7 @@ class JobKind(models.TextChoices):
     PAYMENT_DISBURSE = "payment_disburse", _("发放资金")
     CONDOLENCE_GENERATE = "condolence_generate", _("生成慰问活动")
     THIRTY_CERTIFICATES = "thirty_certificates", _("颁发从教30周年纪念证书")
+    PETITION_IMPORT = "petition_import", _("导入 12351 平台工单")
 
 
 class OutboxStatus(models.TextChoices):

@@ -25,6 +25,7 @@ from . import services
 from .calendar import calendar_load_year, calendar_set_day
 from .deadlines import deadlines_for
 from .enums import Action, Satisfaction, Stage
+from .exchange.admin import PlatformExchangeAdminMixin
 from .models import CalendarDay, CalendarYear, Case, CaseEvent, Category, DeadlineRule, PlatformAccount
 from .selectors import accounts_to_review, work_queue
 
@@ -136,7 +137,7 @@ class RevealForm(forms.Form):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdmin):
+class CaseAdmin(PlatformExchangeAdminMixin, ScopedAdmin):
     list_display = ("order_no", "title", "status", "urgency", "organization", "received_at", "remaining")
     list_filter = ("status", "urgency", "kind", "source", "category")
     search_fields = ("order_no", "title", "petitioner_name")

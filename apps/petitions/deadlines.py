@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Case as DbCase
+from django.db.models import BigIntegerField, F, Func, JSONField, QuerySet, Value, When
 from django.utils import timezone
 
 from .calendar import load_calendar
@@ -116,17 +118,61 @@ def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, n
         return CaseDeadlines({}, None, None, error=str(exc))
 
 
-def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None) -> dict[int, CaseDeadlines]:
-    """Deadlines of many cases: one query for their histories, the calendar and rules once."""
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def epoch_us(field: str) -> Func:
+    """A timestamp as whole microseconds since the epoch: read back as an int, exactly, and
+    far quicker than psycopg's parsing of timestamp text (``from_epoch_us`` undoes it)."""
+    return Func(F(field), template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+                output_field=BigIntegerField())
+
+
+def from_epoch_us(value: int | None) -> dt.datetime | None:
+    return None if value is None else EPOCH + dt.timedelta(microseconds=value)
+
+
+def to_epoch_us(moment: dt.datetime) -> int:
+    return (moment - EPOCH) // dt.timedelta(microseconds=1)
+
+
+# The moves ``compute`` reads; the others (受理, 办结, 回访 …) never change a deadline.
+DEADLINE_ACTIONS = frozenset({*ROUND_START, Action.PAUSE, Action.RESUME, Action.APPROVE_EXTENSION,
+                              *STAGE_DONE.values()})
+
+
+def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None,
+                  history_of: QuerySet | None = None) -> dict[int, CaseDeadlines]:
+    """Deadlines of many cases: one query for their histories, the calendar and rules once.
+    ``cases`` need only ``pk``, ``kind``, ``urgency`` and ``status``; ``history_of``: a
+    queryset of those cases' ids (a subquery) instead of a list of their ids."""
     cases = list(cases)
     now = now or timezone.now()
     history: dict[int, list] = defaultdict(list)
     # the cases were read through the scoped manager; their histories follow them
-    for case_id, action, at, data in (CaseEvent._base_manager.filter(case__in=[c.pk for c in cases])
-                                      .order_by("at", "id").values_list("case_id", "action", "at", "data")):
-        history[case_id].append((action, at, data))
+    events = CaseEvent._base_manager.filter(case__in=history_of if history_of is not None else [c.pk for c in cases],
+                                            action__in=DEADLINE_ACTIONS)
+    # only an approved extension's data is read (its hours): the rest stay undecoded
+    extension = DbCase(When(action=Action.APPROVE_EXTENSION, then=F("data")), default=Value(None),
+                       output_field=JSONField())
+    for case_id, action, at, data in (events.order_by("at", "id").annotate(extension=extension, at_us=epoch_us("at"))
+                                      .values_list("case_id", "action", "at_us", "extension")):
+        history[case_id].append((action, EPOCH + dt.timedelta(microseconds=at), data))
     calendar, rules = load_calendar(), load_rules()
     return {c.pk: compute(c, history[c.pk], calendar, rules, now) for c in cases}
+
+
+def histories_us(case_ids: QuerySet) -> dict[int, list]:
+    """The deadline moves of the cases ``case_ids`` (a subquery), per case in time order, as
+    (action, epoch microseconds, approved extension's data or None) — one query."""
+    history: dict[int, list] = defaultdict(list)
+    extension = DbCase(When(action=Action.APPROVE_EXTENSION, then=F("data")), default=Value(None),
+                       output_field=JSONField())
+    for case_id, action, at, data in (CaseEvent._base_manager.filter(case__in=case_ids, action__in=DEADLINE_ACTIONS)
+                                      .order_by("at", "id").annotate(extension=extension, at_us=epoch_us("at"))
+                                      .values_list("case_id", "action", "at_us", "extension")):
+        history[case_id].append((action, at, data))
+    return history
 
 
 def case_deadlines(case: Case, *, now: dt.datetime | None = None) -> CaseDeadlines:

@@ -41,3 +41,6 @@ def deadlines_watch(*, now=None) -> dict[str, int]:
 @shared_task(name="apps.petitions.tasks.watch_deadlines", acks_late=True)
 def watch_deadlines() -> dict[str, int]:
     return deadlines_watch()
+
+
+from .exchange.jobs import import_orders_job  # noqa: E402,F401 - the worker finds the import job here

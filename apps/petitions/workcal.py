@@ -11,10 +11,12 @@ A year the calendar does not know is never guessed: ``CalendarUnknown`` is raise
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 DAY = dt.timedelta(days=1)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MAX_DAYS = 3 * 366  # no deadline reaches further; a loop past it is a bug, not a date
 
 
@@ -56,6 +58,31 @@ class WorkCalendar:
         self.intervals = office_hours
         self.day_seconds = sum(e - s for s, e in office_hours)
         self.tz = ZoneInfo(tz)
+        self._index()
+
+    def _index(self) -> None:
+        """Working seconds before each known day (``_before[ordinal]``), per run of
+        consecutive known years, so ``between`` and ``add`` are a subtraction and a
+        bisection instead of a walk over the days."""
+        self._before: dict[int, int] = {}  # day ordinal -> working seconds before it (in its run)
+        self._run: dict[int, tuple] = {}  # day ordinal -> its run: (last ordinal, workday ordinals, their starts)
+        self._workdays: set[int] = set()
+        self.fixed_offset = self._constant_offset()  # seconds east of UTC, or None (then no epoch arithmetic)
+        for first_year in sorted(y for y in self.years if y - 1 not in self.years):
+            last_year = first_year
+            while last_year + 1 in self.years:
+                last_year += 1
+            first, last = dt.date(first_year, 1, 1).toordinal(), dt.date(last_year, 12, 31).toordinal()
+            total, workdays, starts = 0, [], []
+            run = (last, workdays, starts)
+            for ordinal in range(first, last + 1):
+                self._before[ordinal] = total
+                self._run[ordinal] = run
+                if self.is_workday(dt.date.fromordinal(ordinal)):
+                    self._workdays.add(ordinal)
+                    workdays.append(ordinal)
+                    starts.append(total)
+                    total += self.day_seconds
 
     # --- days ---
     def is_workday(self, day: dt.date) -> bool:
@@ -77,9 +104,83 @@ class WorkCalendar:
         return self.is_workday(day) and any(s < t <= e for s, e in self.intervals)
 
     # --- arithmetic ---
+    def _constant_offset(self) -> int | None:
+        offsets = set()
+        for year in self.years:
+            for month in (1, 4, 7, 10):
+                offset = dt.datetime(year, month, 1, 12, tzinfo=self.tz).utcoffset()
+                offsets.add(int(offset.total_seconds()) if offset is not None else None)
+        return offsets.pop() if len(offsets) == 1 else None
+
+    # --- the same arithmetic on epoch microseconds (the rates over many cases) ---
+    def position_us(self, moment_us: int) -> tuple[tuple, int]:
+        """(run, working seconds from the run's start) of a moment given as microseconds
+        since the epoch; only with ``fixed_offset``. CalendarUnknown outside every run."""
+        local = moment_us // 1_000_000 + self.fixed_offset
+        ordinal, t = divmod(local, 86400)
+        ordinal += _EPOCH_ORDINAL
+        before = self._before.get(ordinal)
+        if before is None:
+            raise CalendarUnknown(dt.date.fromordinal(ordinal).year)
+        if ordinal in self._workdays:
+            before += self._worked(t)
+        return self._run[ordinal], before
+
+    def moment_us(self, run: tuple, position: int) -> int:
+        """The first moment (epoch microseconds) at working second ``position`` (> 0) of
+        ``run``: what ``add`` returns. CalendarUnknown past the run."""
+        last, workdays, starts = run
+        i = bisect_left(starts, position) - 1
+        if i < 0 or position > starts[i] + self.day_seconds:
+            raise CalendarUnknown(dt.date.fromordinal(last).year + 1)
+        offset = position - starts[i]
+        for s, e in self.intervals:
+            if offset <= e - s:
+                break
+            offset -= e - s
+        return ((workdays[i] - _EPOCH_ORDINAL) * 86400 + s + offset - self.fixed_offset) * 1_000_000
+
+    def _worked(self, t: int) -> int:
+        """Working seconds of a worked day before ``t`` seconds after midnight."""
+        total = 0
+        for s, e in self.intervals:
+            if t <= s:
+                break
+            total += (t if t < e else e) - s
+        return total
+
+    def _position(self, moment: dt.datetime) -> tuple[int, tuple]:
+        """(working seconds from the start of the moment's run of known years, the run);
+        CalendarUnknown outside every run."""
+        day, t = self._local(moment)
+        ordinal = day.toordinal()
+        before = self._before.get(ordinal)
+        if before is None:
+            raise CalendarUnknown(day.year)
+        worked = self.exceptions.get(day)
+        if day.weekday() < 5 if worked is None else worked:
+            before += self._worked(t)
+        return before, self._run[ordinal]
+
     def add(self, start: dt.datetime, seconds: int) -> dt.datetime:
         """The moment ``seconds`` (> 0) of working time after ``start``: always inside
         office hours on a worked day."""
+        if seconds <= 0:
+            raise ValueError("seconds must be positive")
+        position, (last, workdays, starts) = self._position(start)
+        target = position + seconds
+        i = bisect_left(starts, target) - 1  # the workday with start < target <= start + day
+        if i < 0 or i >= len(workdays) or target > starts[i] + self.day_seconds:
+            raise CalendarUnknown(dt.date.fromordinal(last).year + 1)
+        offset = target - starts[i]
+        for s, e in self.intervals:
+            if offset <= e - s:
+                return self._aware(dt.date.fromordinal(workdays[i]), s + offset)
+            offset -= e - s
+        raise AssertionError("offset beyond the working day")  # pragma: no cover
+
+    def add_by_walking(self, start: dt.datetime, seconds: int) -> dt.datetime:
+        """``add`` walking day by day (the reference the index is tested against)."""
         if seconds <= 0:
             raise ValueError("seconds must be positive")
         day, t = self._local(start)
@@ -105,6 +206,16 @@ class WorkCalendar:
         """Working seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
         if end < start:
             return -self.between(end, start)
+        first, (run_end, _, _) = self._position(start)
+        if end.astimezone(self.tz).date().toordinal() > run_end:
+            raise CalendarUnknown(dt.date.fromordinal(run_end).year + 1)
+        last, _ = self._position(end)
+        return last - first
+
+    def between_by_walking(self, start: dt.datetime, end: dt.datetime) -> int:
+        """``between`` walking day by day (the reference the index is tested against)."""
+        if end < start:
+            return -self.between_by_walking(end, start)
         day, t = self._local(start)
         last_day, last_t = self._local(end)
         total = 0
