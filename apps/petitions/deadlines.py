@@ -99,7 +99,8 @@ def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, n
     try:
         stages = {}
         for stage in (Stage.SIGN, Stage.CONTACT, Stage.REPLY):
-            limit = rules.get((case.kind, case.urgency, stage, case.warning_kind)) if case.warning_kind else None
+            warning_kind = getattr(case, "warning_kind", "")  # light records (the rates) are petitions
+            limit = rules.get((case.kind, case.urgency, stage, warning_kind)) if warning_kind else None
             limit = rules.get((case.kind, case.urgency, stage)) if limit is None else limit
             start = dispatched_at if stage != Stage.CONTACT else done.get(Stage.SIGN)
             if limit is None or start is None:
@@ -144,7 +145,7 @@ DEADLINE_ACTIONS = frozenset({*ROUND_START, Action.PAUSE, Action.RESUME, Action.
 def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None,
                   history_of: QuerySet | None = None) -> dict[int, CaseDeadlines]:
     """Deadlines of many cases: one query for their histories, the calendar and rules once.
-    ``cases`` need only ``pk``, ``kind``, ``urgency`` and ``status``; ``history_of``: a
+    ``cases`` need ``pk``, ``kind``, ``urgency``, ``status`` (and ``warning_kind`` for warnings); ``history_of``: a
     queryset of those cases' ids (a subquery) instead of a list of their ids."""
     cases = list(cases)
     now = now or timezone.now()
