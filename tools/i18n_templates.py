@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
-# The petitions templates are being changed by two other engineers: the lead wraps them at merge.
-EXEMPT = ("templates/admin/petitions/", "apps/petitions/templates/")
+# Templates left out of the check (none: every template is a gettext source).
+EXEMPT: tuple[str, ...] = ()
 
 
 def template_files() -> list[Path]:

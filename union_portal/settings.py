@@ -404,6 +404,8 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "apps.honours.enums.TitleLevel",
         "BookingStatusEnum": "apps.service_points.enums.BookingStatus",
         "CondolenceKindEnum": "apps.condolences.enums.Kind",
+        "CondolencePayerEnum": "apps.condolences.enums.Payer",
+        "ActivityPayerEnum": "apps.activities.enums.Payer",
         "CondolenceCampaignKindEnum": "apps.condolences.enums.CAMPAIGN_KIND_CHOICES",
         "CondolenceOccasionKindEnum": "apps.condolences.enums.OCCASION_KIND_CHOICES",
     },
