@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "apps.honours",
     "apps.competitions",
     "apps.petitions",
+    "apps.mutual_aid",
+    "apps.hardship",
 ]
 
 MIDDLEWARE = [
