@@ -30,5 +30,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("competitions/", include("apps.competitions.api.urls")),
     path("petitions/", include("apps.petitions.api.urls")),
+    path("welfare/", include("apps.mutual_aid.api.urls")),
+    path("welfare/", include("apps.hardship.api.urls")),
     path("", include(router.urls)),
 ]

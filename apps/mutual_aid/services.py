@@ -299,3 +299,31 @@ def enrolment_from_import(*, plan: Plan, year: int, rows: list[tuple[Member, Org
     audit_record(actor=actor, action="mutual_aid.enrol_import", data={"plan": plan.code, "year": year,
                                                                       "count": len(objs)})
     return len(objs)
+
+
+PLAN_FIELDS = ("name", "contribution", "per_day", "min_days", "fixed_sum", "yearly_cap", "is_active")
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor=None, **changes) -> Plan:
+    """The municipal administrator edits a plan's figures (audited, old and new values)."""
+    _check_perm(actor, "mutual_aid.change_plan", "修改互助保障计划")
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: ["该字段不能修改。"]})
+    locked = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    before = {k: str(getattr(locked, k)) for k in changes}
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    if locked.rule == BenefitRule.PER_DAY and locked.per_day <= 0:
+        raise ValidationError({"per_day": ["按住院天数给付的计划应填写每日给付金额。"]})
+    if locked.rule == BenefitRule.PER_DIAGNOSIS and locked.fixed_sum <= 0:
+        raise ValidationError({"fixed_sum": ["按确诊定额给付的计划应填写定额。"]})
+    if not (locked.name or "").strip():
+        raise ValidationError({"name": ["请填写名称。"]})
+    if Plan.objects.filter(name=locked.name).exclude(pk=locked.pk).exists():
+        raise ValidationError({"name": ["已有同名计划。"]})
+    locked.save(update_fields=list(changes) or None)
+    audit_record(actor=actor, action="mutual_aid.plan_update", target=locked,
+                 data={"before": before, "after": {k: str(v) for k, v in changes.items()}})
+    return locked
