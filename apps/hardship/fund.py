@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,6 +28,8 @@ def _user(actor):
 
 @transaction.atomic
 def fund_create(*, organization: Organization, name: str, actor=None) -> LoveFund:
+    if actor is not None and not actor.has_perm("hardship.add_lovefund"):
+        raise PermissionDenied("您没有设立爱心基金的权限。")
     if not in_scope(organization.path):
         raise ValidationError({"organization": ["管理单位不在您的管理范围内。"]})
     if not (name or "").strip():
@@ -57,6 +59,8 @@ def fund_donate(*, fund: LoveFund, amount, donor_kind: str, donor_name: str = ""
                 donor_unit: Organization | None = None, on_date: dt.date | None = None, receipt_no: str = "",
                 note: str = "", actor=None) -> FundEntry:
     """捐赠: money in, with a receipt (numbered per fund and year unless given)."""
+    if actor is not None and not actor.has_perm("hardship.add_fundentry"):
+        raise PermissionDenied("您没有登记捐赠的权限。")
     errors: dict[str, list[str]] = {}
     try:
         amount = money(amount)

@@ -32,6 +32,9 @@ TRANSITIONS = {
     ("petitions/services.py", "account_set_status"): "PlatformAccount.status",
     ("competitions/services/judging.py", "sheet_submit"): "ScoreSheet.status",
     ("competitions/services/teams.py", "invitation_transition"): "TeamMember.status",
+    ("hardship/services.py", "file_transition"): "HardshipFile.status",
+    ("hardship/services.py", "application_transition"): "AidApplication.status",
+    ("mutual_aid/services.py", "claim_transition"): "Claim.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.

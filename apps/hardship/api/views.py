@@ -55,7 +55,8 @@ class FileViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     filterset_class = FileFilter
     lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "head", "options"]
-    action_permissions = {"review": services.CHANGE_FILE, "transition": services.CHANGE_FILE,
+    # The moves check their own permission in the services (so another unit's file is a 404 first).
+    action_permissions = {"review": "hardship.view_hardshipfile", "transition": "hardship.view_hardshipfile",
                           "export": "hardship.view_hardshipfile"}
 
     def get_queryset(self):
@@ -177,7 +178,7 @@ class FundViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     serializer_class = HardshipFundSerializer
     lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "head", "options"]
-    action_permissions = {"donate": "hardship.add_fundentry"}
+    action_permissions = {"donate": "hardship.view_lovefund"}  # the service checks hardship.add_fundentry
 
     def get_queryset(self):
         return LoveFund.objects.select_related("organization").order_by("organization__path")
