@@ -9,6 +9,7 @@ class HardshipConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.demo import register_seeder
 
-        from .demo import demo_seeder
+        from .demo import demo_pay_seeder, demo_seeder
 
         register_seeder("hardship", demo_seeder, order=71)
+        register_seeder("hardship-payments", demo_pay_seeder, order=76, atomic=False)

@@ -9,6 +9,7 @@ class MutualAidConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.demo import register_seeder
 
-        from .demo import demo_seeder
+        from .demo import demo_pay_seeder, demo_seeder
 
         register_seeder("mutual_aid", demo_seeder, order=70)
+        register_seeder("mutual_aid-payments", demo_pay_seeder, order=75, atomic=False)
