@@ -370,6 +370,18 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "apps.petitions.enums.CaseStatus",
         "CaseKindEnum": "apps.petitions.enums.CaseKind",
         "PlatformAccountStatusEnum": "apps.petitions.enums.AccountStatus",
+        "HonourTitleLevelEnum": "apps.honours.enums.TitleLevel",  # "level" is also a hardship file's
+        "PetitionSourceEnum": "apps.petitions.enums.Source",  # "source" is also an enrolment's
+        "HardshipFileStatusEnum": "apps.hardship.enums.FileStatus",
+        "HardshipLevelEnum": "apps.hardship.enums.HardshipLevel",
+        "AidKindEnum": "apps.hardship.enums.AidKind",
+        "AidStatusEnum": "apps.hardship.enums.ApplicationStatus",  # claims share these choices
+        "AidActionEnum": "apps.hardship.enums.ApplicationAction",
+        "FundEntryKindEnum": "apps.hardship.enums.EntryKind",
+        "DonorKindEnum": "apps.hardship.enums.DonorKind",
+        "MutualAidEnrolmentSourceEnum": "apps.mutual_aid.enums.EnrolmentSource",
+        "MutualAidBenefitRuleEnum": "apps.mutual_aid.enums.BenefitRule",
+        "MutualAidEligibilityEnum": "apps.mutual_aid.enums.Eligibility",
     },
 }
 
