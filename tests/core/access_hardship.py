@@ -46,6 +46,12 @@ def _obj(name: str):
     return get
 
 
+def _evidence(w):
+    from apps.hardship.models import AidEvidence
+
+    return AidEvidence._base_manager.get(application=_obj("AidApplication")(w))
+
+
 def _file_read_audited() -> Callable:
     """The file's detail: outsiders get a 404 and leave no read in the audit log; the
     control's read shows the causes and is audited."""
@@ -107,6 +113,9 @@ def entries() -> dict:
             check_get(app_url("evidence/"), lambda w: "朝阳帮扶证明.pdf"),
             check_post(app_url("evidence/"), evidence_upload, _obj("AidApplication"), prefix="hardship.",
                        ok=(201,), multipart=True)),
+        f"{API}^hardship/applications/(?P<pk>[0-9]+)/evidence/(?P<evidence_id>[0-9]+)/download/$": check_get(
+            lambda w: f"/{API}hardship/applications/{_obj('AidApplication')(w).pk}/evidence/{_evidence(w).pk}/download/",
+            lambda w: "%PDF-1.4"),
         f"{API}^hardship/applications/(?P<pk>[0-9]+)/other-aid/$": check_get(app_url("other-aid/"),
                                                                             lambda w: "住院医疗互助"),
         f"{API}^hardship/applications/(?P<pk>[0-9]+)/transition/$": check_post(

@@ -218,6 +218,9 @@ def entries() -> dict:
             check_get(claim_url("evidence/"), lambda w: "朝阳住院证明.pdf"),
             check_post(claim_url("evidence/"), evidence_upload, _obj("Claim"), prefix="mutual_aid.",
                        ok=(201,), multipart=True)),
+        f"api/v1/welfare/^mutual-aid/claims/(?P<pk>[0-9]+)/evidence/(?P<evidence_id>[0-9]+)/download/$": check_get(
+            lambda w: f"/{API}claims/{_obj('Claim')(w).pk}/evidence/{_evidence(w).pk}/download/",
+            lambda w: "%PDF-1.4"),
         f"api/v1/welfare/^mutual-aid/claims/(?P<pk>[0-9]+)/transition/$": check_post(
             claim_url("transition/"), {"action": "reject", "reason": "材料不全"}, _obj("Claim"), prefix="mutual_aid."),
         "admin/mutual_aid/plan/": plan_admin("changelist"),
@@ -236,6 +239,12 @@ def _plan_bare(w) -> None:
     for key in ("teacher", "judge"):
         response = w.client(key).get(url, follow=True)
         assert "login" in response.request["PATH_INFO"], key
+
+
+def _evidence(w):
+    from apps.mutual_aid.models import ClaimEvidence
+
+    return ClaimEvidence._base_manager.get(claim=_obj("Claim")(w))
 
 
 def _model_workers_check() -> Callable:

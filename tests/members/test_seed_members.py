@@ -122,6 +122,19 @@ def test_seed_members_tops_the_city_up_to_n_realistic_members():
     assert counts() == first
 
 
+def _delete_welfare_aid() -> None:
+    from apps.hardship.models import AidApplication, FundEntry, HardshipFile
+    from apps.mutual_aid.models import Claim, Enrolment
+    from apps.payments.models import PaymentBatch, PaymentItem
+
+    batches = list(AidApplication.objects.exclude(batch=None).values_list("batch_id", flat=True))
+    batches += list(Claim.objects.exclude(batch=None).values_list("batch_id", flat=True))
+    for model in (FundEntry, AidApplication, HardshipFile, Claim, Enrolment):
+        model._base_manager.all().delete()
+    PaymentItem.objects.filter(batch_id__in=batches).delete()  # submitted, never approved (seeded in a transaction)
+    PaymentBatch.objects.filter(pk__in=batches).delete()
+
+
 def test_seed_members_is_deterministic_and_tops_up():
     seed(members=120)
     with scopes_disabled():
@@ -129,6 +142,7 @@ def test_seed_members_is_deterministic_and_tops_up():
                                                                  "joined_on", "phone"))
         TeacherAccount._base_manager.all().delete()  # the competitions demo links teacher1 to a member
         MemberStatusChange.objects.all().delete()
+        _delete_welfare_aid()  # the mutual-aid and hardship demos' rows point at members
         Member.objects.all().delete()
     seed(members=120)
     with scopes_disabled():

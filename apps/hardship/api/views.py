@@ -7,6 +7,8 @@ Everything goes through the services; another unit's object is a 404."""
 from __future__ import annotations
 
 import django_filters
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -16,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ScopedAPIMixin
+from apps.core.audit import audit_record
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.organizations.filters import SubtreeFilter
 
@@ -122,6 +125,7 @@ class ApplicationViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
     lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {"transition": "hardship.view_aidapplication", "evidence": "hardship.view_aidapplication",
+                          "evidence_download": "hardship.view_aidevidence",
                           "other_aid": "hardship.view_aidapplication", "export": "hardship.view_aidapplication"}
 
     def get_queryset(self):
@@ -164,6 +168,17 @@ class ApplicationViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
                                                    actor=request.user)
             return Response(HardshipEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
         return Response(HardshipEvidenceSerializer(application.evidence.order_by("id"), many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): {"type": "string", "format": "binary"}},
+                   summary="下载证明材料（记入审计）")
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/download",
+            pagination_class=None, filter_backends=[])
+    def evidence_download(self, request, pk=None, evidence_id=None):
+        application = self.get_object()
+        evidence = get_object_or_404(application.evidence.all(), pk=evidence_id)
+        audit_record(actor=request.user, action="hardship.evidence_download", target=application,
+                     data={"evidence": evidence.pk})
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
     @extend_schema(responses=XLSX, summary="导出帮扶申请（Excel，姓名脱敏）")
     @action(detail=False, methods=["get"], pagination_class=None)

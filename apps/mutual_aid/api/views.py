@@ -5,6 +5,8 @@ move, evidence; export). Everything goes through the services; another unit's ob
 from __future__ import annotations
 
 import django_filters
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import ScopedAPIMixin
+from apps.core.audit import audit_record
 from apps.core.excel import XLSX_CONTENT_TYPE
 from apps.members.models import Member
 from apps.organizations.filters import SubtreeFilter
@@ -134,7 +137,7 @@ class ClaimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "head", "options"]
     action_permissions = {"transition": "mutual_aid.view_claim", "evidence": "mutual_aid.view_claim",
-                          "export": "mutual_aid.view_claim"}
+                          "evidence_download": "mutual_aid.view_claimevidence", "export": "mutual_aid.view_claim"}
 
     def get_queryset(self):
         return Claim.objects.select_related("plan", "member", "organization").order_by("-event_date", "-id")
@@ -170,6 +173,17 @@ class ClaimViewSet(ScopedAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
             evidence = services.claim_attach(claim=claim, upload=data.validated_data["file"], actor=request.user)
             return Response(MutualAidEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
         return Response(MutualAidEvidenceSerializer(claim.evidence.order_by("id"), many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): {"type": "string", "format": "binary"}},
+                   summary="下载证明材料（记入审计）")
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)/download",
+            pagination_class=None, filter_backends=[])
+    def evidence_download(self, request, pk=None, evidence_id=None):
+        claim = self.get_object()
+        evidence = get_object_or_404(claim.evidence.all(), pk=evidence_id)
+        audit_record(actor=request.user, action="mutual_aid.evidence_download", target=claim,
+                     data={"evidence": evidence.pk})
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
     @extend_schema(responses=XLSX, summary="导出互助金申请（Excel）")
     @action(detail=False, methods=["get"], pagination_class=None)
