@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- payments ----------------------------------------------------------------------------
 # Batches whose total is above this (yuan) need two distinct approvers.
 PAYMENTS_DUAL_APPROVAL_ABOVE = os.environ.get("PAYMENTS_DUAL_APPROVAL_ABOVE", "50000.00")
+# Welfare aid: claims / applications above these amounts (yuan) need the municipal union's approval
+# after the unit's; one person's hardship aid per calendar year is capped.
+MUTUAL_AID_MUNICIPAL_ABOVE = os.environ.get("MUTUAL_AID_MUNICIPAL_ABOVE", "5000.00")
+HARDSHIP_MUNICIPAL_ABOVE = os.environ.get("HARDSHIP_MUNICIPAL_ABOVE", "3000.00")
+HARDSHIP_YEARLY_CAP = os.environ.get("HARDSHIP_YEARLY_CAP", "20000.00")
 # Approving needs the password again unless the approver logged in within this many seconds.
 PAYMENTS_REAUTH_SECONDS = int(os.environ.get("PAYMENTS_REAUTH_SECONDS", "300"))
 # Disbursement: items per chunk task; a disbursing batch with no progress for this long is re-queued.
