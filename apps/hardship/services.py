@@ -20,7 +20,7 @@ from apps.payments.enums import BatchPurpose
 from apps.payments.services import money, payment_batch_add_items, payment_batch_create, payment_batch_submit
 
 from .enums import (
-    FILE_MOVES, AidKind, ApplicationAction, ApplicationStatus, FileStatus, HardshipLevel,
+    FILE_MOVES, LIVE_APPLICATION, AidKind, ApplicationAction, ApplicationStatus, FileStatus, HardshipLevel,
 )
 from .fund import fund_grant
 from .models import AidApplication, AidEvidence, HardshipFile, HardshipReview, LoveFund
@@ -202,6 +202,12 @@ def application_submit(*, member: Member, kind: str, amount, reason: str, applie
     if errors:
         raise ValidationError(errors)
     lock_person(member.id_hash)
+    with scopes_disabled():  # a double submit (the same application again) finds the first one
+        same = AidApplication._base_manager.filter(id_hash=member.id_hash, kind=kind, amount=amount,
+                                                   applied_on=applied_on, reason=reason.strip(),
+                                                   status__in=LIVE_APPLICATION).first()
+    if same is not None:
+        return same
     check_duplicate_aid(id_hash=member.id_hash, kind=kind, amount=amount, on=applied_on)
     with scopes_disabled():  # the member's open file, wherever it is kept
         file = HardshipFile._base_manager.filter(id_hash=member.id_hash, status=FileStatus.OPEN).first()

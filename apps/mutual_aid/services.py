@@ -188,6 +188,12 @@ def claim_file(*, member: Member, plan: Plan, event_date: dt.date, diagnosis: st
         raise ValidationError({"member": [f"该会员未参加 {year} 年度“{plan.name}”，不能申请该计划的互助金。"]})
     computed = compute_benefit(plan, days=days)
     _lock_enrolment(enrolment)
+    with scopes_disabled():  # a double submit (same person, plan, date and diagnosis) finds the first claim
+        same = Claim._base_manager.filter(plan=plan, member__id_hash=member.id_hash, event_date=event_date,
+                                          diagnosis=diagnosis.strip()[:200], days=days,
+                                          status__in=LIVE_CLAIM).first()
+    if same is not None:
+        return same
     amount = _capped(plan, year, member.id_hash, computed)
     claim = Claim.objects.create(plan=plan, year=year, enrolment=enrolment, member=member,
                                  organization=member.organization, event_date=event_date, days=days,

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.core.models import AuditLog
@@ -150,3 +150,15 @@ def test_every_move_is_audited(tree, users):
         application_transition(application=application, action="reject", actor=users["haidian"], reason="材料不全")
     with scopes_disabled():
         assert AuditLog.objects.filter(action="hardship.reject", object_id=str(application.pk)).exists()
+
+
+def test_a_double_submit_acts_once_and_a_clerk_cannot_approve(tree, users):
+    make_fund(tree)
+    member = make_member(tree.haidian, name="辛")
+    first = make_application(member, kind="living", amount="800")
+    again = make_application(member, kind="living", amount="800")
+    assert again.pk == first.pk
+    with _act(users["haidian_clerk"]), pytest.raises(PermissionDenied):
+        application_transition(application=first, action="unit_approve", actor=users["haidian_clerk"])
+    first.refresh_from_db()
+    assert first.status == ApplicationStatus.SUBMITTED

@@ -14,7 +14,7 @@ from apps.core.scoping import scope, scopes_disabled
 from apps.members.models import Member
 from apps.mutual_aid.enums import ClaimStatus
 from apps.mutual_aid.importing import import_enrolments
-from apps.mutual_aid.models import Enrolment
+from apps.mutual_aid.models import Claim, Enrolment
 from apps.mutual_aid.services import claim_transition, enrol_members, enrol_model_workers
 from apps.payments.enums import BatchPurpose, BatchStatus
 from apps.payments.models import PaymentBatch
@@ -108,3 +108,10 @@ def test_import_is_all_or_nothing_with_row_and_column_errors(tree, users):
                                    actor=users["haidian"])
         assert report.ok and report.created == 1
     assert other.pk and good.pk
+
+
+def test_a_double_submit_files_one_claim(tree):
+    member = enrol(make_member(tree.haidian, name="重复提交"))
+    assert make_claim(member, days=10).pk == make_claim(member, days=10).pk
+    with scopes_disabled():
+        assert Claim.objects.count() == 1
