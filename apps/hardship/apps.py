@@ -7,9 +7,12 @@ class HardshipConfig(AppConfig):
     verbose_name = "困难帮扶与爱心基金"
 
     def ready(self) -> None:
+        from apps.core import work_queue
         from apps.core.demo import register_seeder
 
         from .demo import demo_pay_seeder, demo_seeder
+        from .work_queue import welfare_aid_queue
 
         register_seeder("hardship", demo_seeder, order=71)
+        work_queue.register("welfare_aid", welfare_aid_queue, order=60)
         register_seeder("hardship-payments", demo_pay_seeder, order=76, atomic=False)

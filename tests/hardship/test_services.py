@@ -162,3 +162,17 @@ def test_a_double_submit_acts_once_and_a_clerk_cannot_approve(tree, users):
         application_transition(application=first, action="unit_approve", actor=users["haidian_clerk"])
     first.refresh_from_db()
     assert first.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_work_queue_counts_what_waits_in_the_subtree(tree, users):
+    from apps.hardship.work_queue import welfare_aid_queue
+
+    make_fund(tree)
+    make_application(make_member(tree.haidian, name="壬"), amount="800")
+    make_application(make_member(tree.chaoyang, name="癸"), amount="800")
+    with _act(users["haidian"]):
+        items = {i.label: i.count for i in welfare_aid_queue(users["haidian"])}
+    assert items["待单位审核的帮扶申请"] == 1 and "待市级审批的帮扶申请" not in items
+    with _act(users["municipal"]):
+        items = {i.label: i.count for i in welfare_aid_queue(users["municipal"])}
+    assert items["待单位审核的帮扶申请"] == 2 and items["待市级审批的帮扶申请"] == 0
