@@ -33,9 +33,12 @@ def mutual_aid_objects(tree, users, member) -> dict:
     from apps.mutual_aid.services import claim_attach, claim_file, enrol_members
 
     load_plans(apps.get_model)
+    from apps.honours.models import Honour
+
     seed_titles(HonourTitle)
-    honour_create(title=HonourTitle.objects.filter(holder_kind="person").order_by("rank").first(), year=2020,
-                  member=member)
+    if not Honour._base_manager.filter(member=member, status="on_roll").exists():  # the honours maker's, if any
+        honour_create(title=HonourTitle.objects.filter(holder_kind="person").order_by("rank").first(), year=2020,
+                      member=member)
     plan = Plan.objects.get(code="hospital")
     enrol_members(plan=plan, year=YEAR, organization=tree.chaoyang, members=Member.objects.filter(pk=member.pk))
     claim = claim_file(member=member, plan=plan, event_date=dt.date(YEAR, 1, 2), days=10, diagnosis="朝阳住院诊断")
