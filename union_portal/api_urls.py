@@ -35,5 +35,7 @@ urlpatterns = [
     path("welfare/", include("apps.activities.api.urls")),
     path("welfare/", include("apps.condolences.api.urls")),
     path("welfare/", include("apps.milestones.api.urls")),
+    path("welfare/", include("apps.mutual_aid.api.urls")),
+    path("welfare/", include("apps.hardship.api.urls")),
     path("", include(router.urls)),
 ]

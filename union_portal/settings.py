@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "apps.activities",
     "apps.condolences",
     "apps.milestones",
+    "apps.mutual_aid",
+    "apps.hardship",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- payments ----------------------------------------------------------------------------
 # Batches whose total is above this (yuan) need two distinct approvers.
 PAYMENTS_DUAL_APPROVAL_ABOVE = os.environ.get("PAYMENTS_DUAL_APPROVAL_ABOVE", "50000.00")
+# Welfare aid: claims / applications above these amounts (yuan) need the municipal union's approval
+# after the unit's; one person's hardship aid per calendar year is capped.
+MUTUAL_AID_MUNICIPAL_ABOVE = os.environ.get("MUTUAL_AID_MUNICIPAL_ABOVE", "5000.00")
+HARDSHIP_MUNICIPAL_ABOVE = os.environ.get("HARDSHIP_MUNICIPAL_ABOVE", "3000.00")
+HARDSHIP_YEARLY_CAP = os.environ.get("HARDSHIP_YEARLY_CAP", "20000.00")
 # Approving needs the password again unless the approver logged in within this many seconds.
 PAYMENTS_REAUTH_SECONDS = int(os.environ.get("PAYMENTS_REAUTH_SECONDS", "300"))
 # Disbursement: items per chunk task; a disbursing batch with no progress for this long is re-queued.
@@ -401,13 +408,24 @@ SPECTACULAR_SETTINGS = {
         "ServicePointKindEnum": "apps.service_points.enums.PointKind",
         "BookableResourceKindEnum": "apps.service_points.enums.ResourceKind",
         "RecognitionLevelEnum": "apps.service_points.enums.RecognitionLevel",
-        "LevelEnum": "apps.honours.enums.TitleLevel",
         "BookingStatusEnum": "apps.service_points.enums.BookingStatus",
         "CondolenceKindEnum": "apps.condolences.enums.Kind",
         "CondolencePayerEnum": "apps.condolences.enums.Payer",
         "ActivityPayerEnum": "apps.activities.enums.Payer",
         "CondolenceCampaignKindEnum": "apps.condolences.enums.CAMPAIGN_KIND_CHOICES",
         "CondolenceOccasionKindEnum": "apps.condolences.enums.OCCASION_KIND_CHOICES",
+        "HonourTitleLevelEnum": "apps.honours.enums.TitleLevel",  # "level" is also a hardship file's
+        "PetitionSourceEnum": "apps.petitions.enums.Source",  # "source" is also an enrolment's
+        "HardshipFileStatusEnum": "apps.hardship.enums.FileStatus",
+        "HardshipLevelEnum": "apps.hardship.enums.HardshipLevel",
+        "AidKindEnum": "apps.hardship.enums.AidKind",
+        "AidStatusEnum": "apps.hardship.enums.ApplicationStatus",  # claims share these choices
+        "AidActionEnum": "apps.hardship.enums.ApplicationAction",
+        "FundEntryKindEnum": "apps.hardship.enums.EntryKind",
+        "DonorKindEnum": "apps.hardship.enums.DonorKind",
+        "MutualAidEnrolmentSourceEnum": "apps.mutual_aid.enums.EnrolmentSource",
+        "MutualAidBenefitRuleEnum": "apps.mutual_aid.enums.BenefitRule",
+        "MutualAidEligibilityEnum": "apps.mutual_aid.enums.Eligibility",
     },
 }
 

@@ -161,6 +161,29 @@ ISSUE_THIRTY_CERTIFICATES = "milestones.issue_thirtyyearroll"
 _THIRTY_UNIT = crud("milestones.thirtyyearroll", change=True) | crud("milestones.thirtyyearhonoree")
 _THIRTY_KEEPER = _THIRTY_UNIT | {ISSUE_THIRTY_CERTIFICATES} | crud("core.outboxmessage", change=True)
 
+
+# Welfare aid (mutual aid, hardship files, the love fund): the municipal union keeps the plans
+# and the fund and approves above the thresholds; units enrol, file claims and applications and
+# approve up to the thresholds; clerks file, never approve.
+APPROVE_MUTUAL_AID = "mutual_aid.approve_municipal"
+APPROVE_HARDSHIP = "hardship.approve_municipal"
+_WELFARE_AID_UNIT_FILING = (
+    crud("mutual_aid.plan") | crud("mutual_aid.enrolment", add=True) | crud("mutual_aid.claim", add=True)
+    | crud("mutual_aid.claimevidence")
+    | crud("hardship.hardshipfile", add=True) | crud("hardship.hardshipreview")
+    | crud("hardship.aidapplication", add=True) | crud("hardship.aidevidence")
+    | crud("hardship.lovefund") | crud("hardship.fundentry")
+)
+_WELFARE_AID_UNIT = (
+    _WELFARE_AID_UNIT_FILING | crud("mutual_aid.claim", add=True, change=True)
+    | crud("hardship.hardshipfile", add=True, change=True) | crud("hardship.aidapplication", add=True, change=True)
+    | crud("hardship.fundentry", add=True)
+)
+_WELFARE_AID_KEEPER = (
+    _WELFARE_AID_UNIT | crud("mutual_aid.plan", add=True, change=True)
+    | crud("hardship.lovefund", add=True, change=True) | {APPROVE_MUTUAL_AID, APPROVE_HARDSHIP}
+)
+
 # Users and roles: municipal and unit administrators manage the users of their subtree
 # (which roles each may grant is apps/accounts/services.GRANTABLE); change = revoke / deactivate.
 _USER_MANAGER = crud("accounts.user", add=True, change=True) | crud("accounts.roleassignment", add=True, change=True)
@@ -202,6 +225,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _ACTIVITIES_ORGANISER
         | _CONDOLENCE_KEEPER
         | _THIRTY_KEEPER
+        | _WELFARE_AID_KEEPER
     ),
     # Unit administrators may reveal personal data (audited); clerks see it masked only.
     Role.UNIT_ADMIN: frozenset(
@@ -209,12 +233,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {DISBURSE_PAYMENT_BATCH}
         | _HONOURS_VIEWER | _COMPETITIONS_UNIT | _PETITIONS_UNIT | {REVEAL_PETITIONER}
         | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER | _CONDOLENCE_UNIT | {APPROVE_OCCASION}
-        | _THIRTY_UNIT | crud("core.outboxmessage")
+        | _THIRTY_UNIT | crud("core.outboxmessage") | _WELFARE_AID_UNIT
     ),
     Role.UNIT_CLERK: frozenset(_CLERK_RECORDS | _PAYMENT_MAKER | _HONOURS_VIEWER | _COMPETITIONS_UNIT
                                | _PETITIONS_UNIT | _SERVICE_POINTS_UNIT | _ACTIVITIES_ORGANISER
                                | _CONDOLENCE_UNIT
-                               | crud("milestones.thirtyyearroll") | crud("milestones.thirtyyearhonoree")),
+                               | crud("milestones.thirtyyearroll") | crud("milestones.thirtyyearhonoree")
+                               | _WELFARE_AID_UNIT_FILING),
     Role.PAYMENT_APPROVER: frozenset(crud("organizations.organization") | crud("core.job") | _PAYMENT_CHECKER),
     Role.JUDGE: frozenset({SCORE_ENTRY}),
     Role.TEACHER: frozenset({REGISTER_ENTRY, ASK_CONSULTATION} | _LEGAL_AID_READ | _SERVICE_POINTS_TEACHER

@@ -39,6 +39,9 @@ TRANSITIONS = {
     ("condolences/occasions.py", "occasion_transition"): "Occasion.status",
     ("core/outbox.py", "outbox_transition"): "OutboxMessage.status",
     ("milestones/services.py", "roll_transition"): "ThirtyYearRoll.status",
+    ("hardship/services.py", "file_transition"): "HardshipFile.status",
+    ("hardship/services.py", "application_transition"): "AidApplication.status",
+    ("mutual_aid/services.py", "claim_transition"): "Claim.status",
 }
 
 # Assignments to an attribute named ``status`` that are not a model's status field.

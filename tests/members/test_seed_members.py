@@ -127,6 +127,17 @@ def _delete_activities_demo() -> None:
 
     for model in (Participation, CostRecord, Application, ClubMembership, Activity, Club):
         model._base_manager.all().delete()
+def _delete_welfare_aid() -> None:
+    from apps.hardship.models import AidApplication, FundEntry, HardshipFile
+    from apps.mutual_aid.models import Claim, Enrolment
+    from apps.payments.models import PaymentBatch, PaymentItem
+
+    batches = list(AidApplication.objects.exclude(batch=None).values_list("batch_id", flat=True))
+    batches += list(Claim.objects.exclude(batch=None).values_list("batch_id", flat=True))
+    for model in (FundEntry, AidApplication, HardshipFile, Claim, Enrolment):
+        model._base_manager.all().delete()
+    PaymentItem.objects.filter(batch_id__in=batches).delete()  # submitted, never approved (seeded in a transaction)
+    PaymentBatch.objects.filter(pk__in=batches).delete()
 
 
 def test_seed_members_is_deterministic_and_tops_up():
@@ -137,6 +148,7 @@ def test_seed_members_is_deterministic_and_tops_up():
         TeacherAccount._base_manager.all().delete()  # the competitions demo links teacher1 to a member
         _delete_activities_demo()  # the activities demo's applications and participations name members
         MemberStatusChange.objects.all().delete()
+        _delete_welfare_aid()  # the mutual-aid and hardship demos' rows point at members
         Member.objects.all().delete()
     seed(members=120)
     with scopes_disabled():
