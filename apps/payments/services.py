@@ -16,7 +16,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+    UUIDField,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from apps.core.audit import audit_record
@@ -185,18 +198,33 @@ def payment_batch_add_items(*, batch: PaymentBatch, entries: Iterable[tuple], ac
 
 def _insert_items(*, batch: PaymentBatch, rows: list[PaymentItem], actor) -> int:
     """Insert checked item rows into a draft batch (locked), recount and audit."""
+
+    def insert(_locked) -> int:
+        PaymentItem.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+    return _add_to_draft(batch=batch, actor=actor, insert=insert)
+
+
+def _add_to_draft(*, batch: PaymentBatch, actor, insert: Callable[[PaymentBatch], int],
+                  explain: Callable[[], ValidationError] | None = None) -> int:
+    """The one way items enter a batch: lock the batch (a draft, else refused), run
+    ``insert(locked)`` (→ how many items it wrote), recount the batch's totals, audit (the
+    count and the sum added: the new total less the one before, the batch locked meanwhile).
+    A duplicate (one item per member per batch) refuses the whole call: ``explain()`` names it."""
     with transaction.atomic():
         locked = _lock_draft(batch)
+        before = locked.total_amount
         try:
             with transaction.atomic():
-                PaymentItem.objects.bulk_create(rows, batch_size=1000)
+                count = insert(locked)
         except IntegrityError as exc:
-            raise ValidationError({"member": ["有会员已在本批次中。"]}) from exc
+            raise (explain() if explain else ValidationError({"member": ["有会员已在本批次中。"]})) from exc
         _recount(locked)
         audit_record(actor=actor, action="payment_batch.add_items", target=locked,
-                     data={"count": len(rows), "sum": str(sum((r.amount for r in rows), Decimal("0.00")))})
+                     data={"count": count, "sum": str((locked.total_amount - before).quantize(CENT))})
     batch.refresh_from_db()
-    return len(rows)
+    return count
 
 
 def payment_batch_add_member_ids(*, batch: PaymentBatch, items: Iterable[tuple[int, object]], actor) -> int:
@@ -235,34 +263,74 @@ def payment_members_select(*, unit_code: str | None = None, teaching_years_at_le
     return members
 
 
+class _RandomUUID(Func):
+    """A new random UUID per row, made by the database (an item's ``bank_reference``)."""
+
+    output_field = UUIDField()
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.vendor == "postgresql":
+            return "gen_random_uuid()", []
+        if connection.vendor == "sqlite":  # Django keeps a UUID there as 32 hex digits
+            return "lower(hex(randomblob(16)))", []
+        raise NotImplementedError(f"no random UUID for {connection.vendor}")
+
+
+ITEM_COLUMNS = ("batch_id", "member_id", "amount", "bank_name", "bank_account", "bank_reference", "status",
+                "failure_reason", "updated_at")
+
+
 def payment_batch_from_members(*, batch: PaymentBatch, members, actor, amount=None,
                                amount_by_category: dict | None = None,
                                category_field: str = "employment_type") -> int:
     """Fill a draft batch from a member query: one fixed ``amount`` for all, or an amount per
     category (``member.<category_field>`` → amount; members of other categories are left out).
 
-    Only the ids (and the category) are read: the query itself keeps the members of the
-    paying unit who are active, so no member row is loaded (nor decrypted)."""
+    Set-based: the items are written by ONE ``INSERT … SELECT`` from the query (which keeps
+    the members of the paying unit who are active), so no member row is loaded (nor
+    decrypted) and the statements do not grow with the number of people. The batch's rules
+    are those of every other way in (``_add_to_draft``): a draft under its row lock, amounts
+    positive (checked before), one item per member (a member twice → refused, named),
+    totals recounted, audited."""
     if (amount is None) == (amount_by_category is None):
         raise ValidationError("请给出统一金额或按类别的金额（二选一）。")
     members = members.filter(organization__path__startswith=batch.organization.path,
                              status=MemberStatus.ACTIVE)
+    money_field = PaymentItem._meta.get_field("amount")
     if amount is not None:
-        fixed = money(amount)
-        pairs = ((pk, fixed) for pk in members.values_list("pk", flat=True).iterator(chunk_size=5000))
+        value = Value(money(amount), output_field=money_field)
     else:
         table = {key: money(value) for key, value in amount_by_category.items()}
         members = members.filter(**{f"{category_field}__in": list(table)})
-        pairs = ((pk, table[category]) for pk, category
-                 in members.values_list("pk", category_field).iterator(chunk_size=5000))
-    rows, seen = [], set()
-    for pk, value in pairs:
-        if pk in seen:  # a query joining a multi-valued relation can repeat a member
-            name = Member._base_manager.filter(pk=pk).values_list("name", flat=True).first()
-            raise ValidationError({"member": [f"会员 {name} 重复。"]})
-        seen.add(pk)
-        rows.append(PaymentItem(batch=batch, member_id=pk, amount=value))
-    return _insert_items(batch=batch, rows=rows, actor=actor)
+        value = Case(*[When(**{category_field: key}, then=Value(each, output_field=money_field))
+                       for key, each in table.items()], output_field=money_field)
+
+    def insert(locked: PaymentBatch) -> int:
+        text = CharField()
+        rows = (members.annotate(
+            i_batch=Value(locked.pk, output_field=IntegerField()), i_member=F("pk"), i_amount=value,
+            i_bank_name=Value("", output_field=text), i_bank_account=Value("", output_field=text),
+            i_reference=_RandomUUID(), i_status=Value(ItemStatus.PENDING.value, output_field=text),
+            i_failure=Value("", output_field=text), i_updated=Value(timezone.now(), output_field=DateTimeField()))
+            .values_list("i_batch", "i_member", "i_amount", "i_bank_name", "i_bank_account", "i_reference",
+                         "i_status", "i_failure", "i_updated"))
+        select, params = rows.query.sql_with_params()
+        table_name = connection.ops.quote_name(PaymentItem._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in ITEM_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table_name} ({columns}) {select}", params)
+            return cursor.rowcount
+
+    def explain() -> ValidationError:
+        seen = set()
+        for pk in members.values_list("pk", flat=True):
+            if pk in seen:  # a query joining a multi-valued relation can repeat a member
+                name = Member._base_manager.filter(pk=pk).values_list("name", flat=True).first()
+                return ValidationError({"member": [f"会员 {name} 重复。"]})
+            seen.add(pk)
+        return ValidationError({"member": ["有会员已在本批次中。"]})
+
+    return _add_to_draft(batch=batch, actor=actor, insert=insert, explain=explain)
 
 
 # --- the four eyes ----------------------------------------------------------------------------

@@ -177,17 +177,50 @@ def test_an_occasion_is_approved_by_the_unit_admin_within_the_caps_and_paid(tree
         assert PaymentItem.objects.filter(member=member, status=ItemStatus.PAID).count() == 2
 
 
+def _many(unit, n):
+    """``n`` active members with a salary card at ``unit``, in bulk (the members' own generator)."""
+    import random
+
+    from django.utils import timezone
+
+    from apps.members.demo import MemberGenerator
+    from apps.members.models import Member
+
+    generator = MemberGenerator(random.Random("campaign-queries"), today=timezone.localdate(), taken=set(),
+                                counter=10_000)
+    made = []
+    for _ in range(n):
+        member = generator.member(unit, [])
+        member.status = "active"
+        member.bank_name, member.bank_account = generator.bank()
+        made.append(member)
+    with scopes_disabled():
+        Member._base_manager.bulk_create(made, batch_size=500)
+
+
 def test_generation_queries_do_not_grow_with_people(tree, users):
+    """Preview + generate, the payments batch included: the same statements for 3 people as for
+    1,200 (more than the 1,000 rows a chunked INSERT would write per statement)."""
     policy("all_staff", amount="300", cap_per_occasion="300", cap_per_year="300")
     people(tree.haidian, 3, prefix="少")
-    people(tree.chaoyang, 30, prefix="多")
-    counts = []
+    _many(tree.chaoyang, 1_200)
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.condolences.models import Campaign
+
+    ContentType.objects.get_for_model(Campaign)  # cached from then on, as in a running portal
+    counts, sizes = [], []
     for unit, actor in ((tree.haidian, users["haidian"]), (tree.chaoyang, users["chaoyang"])):
         made = campaign(unit, actor, kind="all_staff", title="全员慰问", target={})
         with scope(paths=[unit.path]), CaptureQueriesContext(connection) as captured:
+            svc.campaign_preview(campaign=made)
             done = svc.campaign_generate(campaign=made, actor=actor)
         counts.append(len(captured))
-    assert done.summary["count"] == 30
+        with scopes_disabled():
+            assert done.batch.item_count == done.summary["count"] == Grant.objects.filter(campaign=done).count()
+            assert done.batch.total_amount == Decimal("300.00") * done.summary["count"]
+        sizes.append(done.summary["count"])
+    assert sizes[0] == 3 and sizes[1] > 1_000, sizes
     assert counts[0] == counts[1], counts
 
 

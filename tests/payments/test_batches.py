@@ -209,6 +209,42 @@ def test_batch_from_members_fixed_amount_and_by_category(tree, users):
     assert amounts == {a.pk: Decimal("300.00"), b.pk: Decimal("150.50")}
 
 
+def test_batch_from_members_is_one_insert_under_the_engines_rules(tree, users):
+    """The set-based fill: one item per member with its own bank reference, totals recounted,
+    audited with count and sum; a member already in the batch, a query repeating a member or a
+    batch no longer a draft are refused and change nothing."""
+    actor = users["haidian"]
+    make_member(tree.haidian, name="甲")
+    b = make_member(tree.haidian, name="乙")
+    batch = payment_batch_create(organization=tree.haidian, title="慰问", purpose="condolence", actor=actor)
+    assert payment_batch_from_members(batch=batch, members=Member.objects.all(), amount="88.50", actor=actor) == 2
+    items = list(PaymentItem.objects.filter(batch=batch))
+    assert len({i.bank_reference for i in items}) == 2
+    if connection.vendor == "postgresql":
+        assert {i.bank_reference.version for i in items} == {4}
+    assert {(i.status, i.bank_account, i.failure_reason) for i in items} == {(ItemStatus.PENDING, "", "")}
+    assert (batch.item_count, batch.total_amount) == (2, Decimal("177.00"))
+    entry = AuditLog.objects.filter(action="payment_batch.add_items").latest("id")
+    assert entry.data == {"count": 2, "sum": "177.00"}
+    with pytest.raises(ValidationError) as err:  # already in the batch
+        payment_batch_from_members(batch=batch, members=Member.objects.filter(pk=b.pk), amount="1", actor=actor)
+    assert "已在本批次中" in str(err.value)
+    other = payment_batch_create(organization=tree.haidian, title="慰问二", purpose="condolence", actor=actor)
+    repeating = Member.objects.filter(payment_items__amount__gt=0)  # one row per item: 乙 twice after this
+    payment_batch_add_items(batch=other, entries=[(b, "10")], actor=actor)
+    third = payment_batch_create(organization=tree.haidian, title="慰问三", purpose="condolence", actor=actor)
+    with pytest.raises(ValidationError) as err:
+        payment_batch_from_members(batch=third, members=repeating, amount="1", actor=actor)
+    assert "会员 乙 重复" in str(err.value)
+    assert not PaymentItem.objects.filter(batch=third).exists()
+    payment_batch_submit(batch=batch, actor=actor)
+    with pytest.raises(ValidationError) as err:
+        payment_batch_from_members(batch=batch, members=Member.objects.all(), amount="1", actor=actor)
+    assert "只有草稿批次可以修改明细" in str(err.value)
+    batch.refresh_from_db()
+    assert (batch.item_count, batch.total_amount) == (2, Decimal("177.00"))
+
+
 def test_transfer_file_and_return_file_reconcile(make_batch, approvers, password):
     batch = approved(make_batch(3), approvers[:1], password)
     PaymentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DISBURSING)  # as the job would
