@@ -127,6 +127,18 @@ def _delete_activities_demo() -> None:
 
     for model in (Participation, CostRecord, Application, ClubMembership, Activity, Club):
         model._base_manager.all().delete()
+def _delete_condolences_demo() -> None:
+    from apps.condolences.models import Campaign, Distribution, Grant, Occasion
+    from apps.payments.models import PaymentBatch, PaymentItem
+
+    batches = [b for b in Campaign._base_manager.values_list("batch_id", flat=True) if b]
+    batches += [b for b in Grant._base_manager.values_list("batch_id", flat=True).distinct() if b]
+    for model in (Grant, Occasion, Distribution, Campaign):
+        model._base_manager.all().delete()
+    PaymentItem.objects.filter(batch_id__in=batches).delete()  # generated, never approved (seeded in a transaction)
+    PaymentBatch.objects.filter(pk__in=batches).delete()
+
+
 def _delete_welfare_aid() -> None:
     from apps.hardship.models import AidApplication, FundEntry, HardshipFile
     from apps.mutual_aid.models import Claim, Enrolment
@@ -149,6 +161,7 @@ def test_seed_members_is_deterministic_and_tops_up():
         _delete_activities_demo()  # the activities demo's applications and participations name members
         MemberStatusChange.objects.all().delete()
         _delete_welfare_aid()  # the mutual-aid and hardship demos' rows point at members
+        _delete_condolences_demo()  # so do the condolences demo's grants and occasions
         Member.objects.all().delete()
     seed(members=120)
     with scopes_disabled():
