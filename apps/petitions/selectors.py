@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .calendar import load_calendar
-from .deadlines import deadlines_for, epoch_us, histories_us, load_rules, to_epoch_us
+from .deadlines import deadlines_for, epoch_us, load_rules, rounds_us, to_epoch_us
 from .enums import DONE_STATUSES, CaseKind, CaseStatus, Satisfaction
 from .rates_calc import local_month, rate_flags, working_seconds_us
 from .models import Case, PlatformAccount
@@ -102,7 +102,7 @@ def case_rates(cases: QuerySet | None = None, *, start: dt.date | None = None, e
         "id", "kind", "urgency", "status", "received_us", "organization__name", "category__name",
         "category__parent__name", "replied_us", "dispatched_us", "satisfaction", "solved")]
     now_us = to_epoch_us(now or timezone.now())
-    history = histories_us(qs.order_by().values("pk"))
+    history = rounds_us(qs.order_by().values("pk"))
     calendar, rules = load_calendar(), load_rules()
     tz = timezone.get_current_timezone()
     months: dict[int, str] = {}
