@@ -16,6 +16,7 @@ from .workcal import CalendarUnknown, WorkCalendar
 
 STAGED = OPEN | {CaseStatus.REPLIED, CaseStatus.CLOSED, CaseStatus.VISITED}
 STAGES = (Stage.SIGN, Stage.CONTACT, Stage.REPLY)
+DONE_STAGE = {action: stage for stage, action in STAGE_DONE.items()}
 
 
 class _Fallback(Exception):
@@ -37,35 +38,42 @@ def rate_flags(case, events: list, calendar: WorkCalendar, rules: dict, now_us: 
 
 
 def _flags(case, events, calendar: WorkCalendar, rules: dict, now_us: int) -> tuple[bool, bool]:
-    starts = [i for i, (action, _, _) in enumerate(events) if action in ROUND_START]
-    if not starts or case.status not in STAGED:
+    if case.status not in STAGED:
         return False, False
-    round_events = events[starts[-1]:]
-    dispatched = round_events[0][1]
+    first = next((i for i in range(len(events) - 1, -1, -1) if events[i][0] in ROUND_START), None)
+    if first is None:
+        return False, False
+    dispatched = events[first][1]
     pauses: list[list] = []
     extension = 0
     done: dict[str, int] = {}
-    for action, at, data in round_events[1:]:
+    for action, at, data in events[first + 1:]:
         if action == Action.PAUSE:
             pauses.append([at, None])
         elif action == Action.RESUME and pauses and pauses[-1][1] is None:
             pauses[-1][1] = at
         elif action == Action.APPROVE_EXTENSION:
             extension += int((data or {}).get("hours", 0)) * 3600
-        for stage, finishing in STAGE_DONE.items():
-            if action == finishing and stage not in done:
-                done[stage] = at
-    run, _ = calendar.position_us(dispatched)
+        stage = DONE_STAGE.get(action)
+        if stage is not None and stage not in done:
+            done[stage] = at
+    run, start_position = calendar.position_us(dispatched)
     last, workdays, day_starts = run
     total = day_starts[-1] + calendar.day_seconds if day_starts else 0
+    known = {dispatched: start_position}  # the moments already placed (a stage starts where another did)
 
     def pos(moment_us: int) -> int:
-        other, position = calendar.position_us(moment_us)
-        if other is not run:
-            raise _Fallback
+        position = known.get(moment_us)
+        if position is None:
+            other, position = calendar.position_us(moment_us)
+            if other is not run:
+                raise _Fallback
+            known[moment_us] = position
         return position
 
     def deadline(start: int, need: int) -> int | None:  # WorkCalendar.deadline on positions
+        if not pauses:
+            return _reach(pos(start) + need)
         moment = start
         for p_start, p_end in sorted(pauses, key=lambda p: p[0]):
             if p_end is not None and p_end <= moment:
