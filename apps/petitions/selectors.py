@@ -114,13 +114,17 @@ def case_rates(cases: QuerySet | None = None, *, start: dt.date | None = None, e
     rows: dict[tuple, RateRow] = {}
     done_statuses = frozenset(DONE_STATUSES)
     pleased = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+    by_month, by_unit_month = "month" in by, by == ("unit", "month")
     for case in records:
-        labels = {"unit": case.unit, "month": local_month(calendar, case.received_at, tz, months),
-                  "category": case.parent_category or case.category}
-        key = tuple(labels[g] for g in by)
+        month = local_month(calendar, case.received_at, tz, months) if by_month else None
+        if by_unit_month:  # the bench's and the exports' grouping, without a dict per case
+            key = (case.unit, month)
+        else:
+            labels = {"unit": case.unit, "month": month, "category": case.parent_category or case.category}
+            key = tuple(labels[g] for g in by)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = RateRow(key=key, labels={g: labels[g] for g in by})
+            row = rows[key] = RateRow(key=key, labels=dict(zip(by, key, strict=True)))
         row.received += 1
         signed_on_time, overdue = rate_flags(case, history.get(case.pk, []), calendar, rules, now_us)
         if case.dispatched_at is not None:
