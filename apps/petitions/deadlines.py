@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case as DbCase
+from django.db.models.expressions import RawSQL
 from django.db.models import BigIntegerField, F, Func, JSONField, QuerySet, Value, When
 from django.utils import timezone
 
@@ -163,7 +165,7 @@ def deadlines_for(cases: Iterable[Case], *, now: dt.datetime | None = None,
     return {c.pk: compute(c, history[c.pk], calendar, rules, now) for c in cases}
 
 
-def histories_us(case_ids: QuerySet) -> dict[int, list]:
+def histories_us(case_ids: QuerySet | RawSQL) -> dict[int, list]:
     """The deadline moves of the cases ``case_ids`` (a subquery), per case in time order, as
     (action, epoch microseconds, approved extension's data or None) — one query."""
     history: dict[int, list] = defaultdict(list)
@@ -178,3 +180,62 @@ def histories_us(case_ids: QuerySet) -> dict[int, list]:
 
 def case_deadlines(case: Case, *, now: dt.datetime | None = None) -> CaseDeadlines:
     return deadlines_for([case], now=now)[case.pk]
+
+
+# the moves inside a round that make its deadlines more than "start + limit": read from the full history
+_ROUND_SHAPING = (Action.PAUSE, Action.RESUME, Action.APPROVE_EXTENSION)
+
+_ROUNDS_SQL = """
+WITH starts AS (
+    SELECT DISTINCT ON (e.case_id) e.case_id, e.at, e.id FROM {events} e
+    WHERE e.case_id IN ({case_ids}) AND e.action IN (%s, %s)
+    ORDER BY e.case_id, e.at DESC, e.id DESC
+)
+SELECT s.case_id, (EXTRACT(EPOCH FROM s.at) * 1000000)::bigint,
+    (EXTRACT(EPOCH FROM MIN(e.at) FILTER (WHERE e.action = %s)) * 1000000)::bigint,
+    (EXTRACT(EPOCH FROM MIN(e.at) FILTER (WHERE e.action = %s)) * 1000000)::bigint,
+    (EXTRACT(EPOCH FROM MIN(e.at) FILTER (WHERE e.action = %s)) * 1000000)::bigint,
+    COUNT(e.id) FILTER (WHERE e.action IN (%s, %s, %s)) > 0
+FROM starts s LEFT JOIN {events} e ON e.case_id = s.case_id AND e.action IN (%s, %s, %s, %s, %s, %s)
+    AND (e.at, e.id) > (s.at, s.id)
+GROUP BY s.case_id, s.at
+"""
+
+
+def rounds_us(case_ids: QuerySet) -> dict[int, list]:
+    """What ``compute`` reads of the cases ``case_ids`` (a subquery), per case, as ``histories_us``
+    gives it — but on PostgreSQL summed up per case in SQL: a case whose last round has no pause,
+    resume or approved extension gets only that round's start and each stage's first finishing
+    move (all ``compute`` reads of it); only the others' full histories are read row by row.
+    Other databases: ``histories_us``."""
+    if connection.vendor != "postgresql":
+        return histories_us(case_ids)
+    sub_sql, sub_params = case_ids.query.sql_with_params()
+    sql = _ROUNDS_SQL.format(events=connection.ops.quote_name(CaseEvent._meta.db_table), case_ids=sub_sql)
+    stage_moves = (Action.SIGN.value, Action.CONTACT.value, Action.REPLY.value)
+    shaping_moves = tuple(a.value for a in _ROUND_SHAPING)
+    params = (*sub_params, Action.DISPATCH.value, Action.REOPEN.value, *stage_moves, *shaping_moves, *stage_moves,
+              *shaping_moves)
+    history: dict[int, list] = {}
+    shaped: list[int] = []
+    dispatch, sign, contact, reply = Action.DISPATCH.value, Action.SIGN.value, Action.CONTACT.value, \
+        Action.REPLY.value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for case_id, start, signed, contacted, replied, shaping in cursor.fetchall():
+            if shaping:
+                shaped.append(case_id)
+                continue
+            events = [(dispatch, start, None)]
+            if signed is not None:
+                events.append((sign, signed, None))
+            if contacted is not None:
+                events.append((contact, contacted, None))
+            if replied is not None:
+                events.append((reply, replied, None))
+            history[case_id] = events
+    if shaped:
+        # their ids as one array parameter (not thousands of IN parameters)
+        history.update(histories_us(RawSQL("SELECT unnest(%s::bigint[])", (shaped,))))
+    return history
+

@@ -16,6 +16,7 @@ from .workcal import CalendarUnknown, WorkCalendar
 
 STAGED = OPEN | {CaseStatus.REPLIED, CaseStatus.CLOSED, CaseStatus.VISITED}
 STAGES = (Stage.SIGN, Stage.CONTACT, Stage.REPLY)
+DONE_STAGE = {action: stage for stage, action in STAGE_DONE.items()}
 
 
 class _Fallback(Exception):
@@ -37,35 +38,44 @@ def rate_flags(case, events: list, calendar: WorkCalendar, rules: dict, now_us: 
 
 
 def _flags(case, events, calendar: WorkCalendar, rules: dict, now_us: int) -> tuple[bool, bool]:
-    starts = [i for i, (action, _, _) in enumerate(events) if action in ROUND_START]
-    if not starts or case.status not in STAGED:
+    if case.status not in STAGED:
         return False, False
-    round_events = events[starts[-1]:]
-    dispatched = round_events[0][1]
+    first = next((i for i in range(len(events) - 1, -1, -1) if events[i][0] in ROUND_START), None)
+    if first is None:
+        return False, False
+    dispatched = events[first][1]
     pauses: list[list] = []
     extension = 0
     done: dict[str, int] = {}
-    for action, at, data in round_events[1:]:
+    for action, at, data in events[first + 1:]:
         if action == Action.PAUSE:
             pauses.append([at, None])
         elif action == Action.RESUME and pauses and pauses[-1][1] is None:
             pauses[-1][1] = at
         elif action == Action.APPROVE_EXTENSION:
             extension += int((data or {}).get("hours", 0)) * 3600
-        for stage, finishing in STAGE_DONE.items():
-            if action == finishing and stage not in done:
-                done[stage] = at
-    run, _ = calendar.position_us(dispatched)
+        stage = DONE_STAGE.get(action)
+        if stage is not None and stage not in done:
+            done[stage] = at
+    run, start_position = calendar.position_us(dispatched)
     last, workdays, day_starts = run
     total = day_starts[-1] + calendar.day_seconds if day_starts else 0
+    if not pauses:
+        return _unpaused(case, calendar, rules, now_us, run, total, dispatched, start_position, done, extension)
+    known = {dispatched: start_position}  # the moments already placed (a stage starts where another did)
 
     def pos(moment_us: int) -> int:
-        other, position = calendar.position_us(moment_us)
-        if other is not run:
-            raise _Fallback
+        position = known.get(moment_us)
+        if position is None:
+            other, position = calendar.position_us(moment_us)
+            if other is not run:
+                raise _Fallback
+            known[moment_us] = position
         return position
 
     def deadline(start: int, need: int) -> int | None:  # WorkCalendar.deadline on positions
+        if not pauses:
+            return _reach(pos(start) + need)
         moment = start
         for p_start, p_end in sorted(pauses, key=lambda p: p[0]):
             if p_end is not None and p_end <= moment:
@@ -109,6 +119,53 @@ def _flags(case, events, calendar: WorkCalendar, rules: dict, now_us: int) -> tu
             overdue = remaining < 0 or (remaining == 0 and now_us > calendar.moment_us(run, position))
     sign_ok = Stage.SIGN in stages and Stage.SIGN in done and not late(stages[Stage.SIGN], done[Stage.SIGN])
     reply_late = Stage.REPLY in stages and late(stages[Stage.REPLY], done.get(Stage.REPLY))
+    return sign_ok, reply_late or overdue
+
+
+def _unpaused(case, calendar, rules, now_us, run, total, dispatched, start, done, extension):
+    """``_flags`` of a round without pauses, straight on: every deadline is its start's
+    position plus the limit."""
+    def place(moment_us: int) -> int:
+        if moment_us == dispatched:
+            return start
+        other, position = calendar.position_us(moment_us)
+        if other is not run:
+            raise _Fallback
+        return position
+
+    def late(position: int, done_at: int | None) -> bool:
+        if done_at is None:
+            return False
+        worked = place(done_at)
+        if worked != position:
+            return worked > position
+        return done_at > calendar.moment_us(run, position)
+
+    kind, urgency = case.kind, case.urgency
+    signed = done.get(Stage.SIGN)
+    dues = []
+    for stage in STAGES:
+        limit = rules.get((kind, urgency, stage))
+        if limit is None:
+            due = None
+        elif stage == Stage.SIGN:
+            due = start + limit
+        elif stage == Stage.CONTACT:
+            due = None if signed is None else place(signed) + limit
+        else:
+            due = start + limit + extension
+        if due is not None and due > total:
+            raise _Fallback  # add() would leave the known years: compute() reports it
+        dues.append(due)
+    sign_due, _, reply_due = dues
+    overdue = False
+    if case.status in OPEN:
+        current = next((due for stage, due in zip(STAGES, dues) if due is not None and stage not in done), None)
+        if current is not None:
+            remaining = current - place(now_us)
+            overdue = remaining < 0 or (remaining == 0 and now_us > calendar.moment_us(run, current))
+    sign_ok = sign_due is not None and signed is not None and not late(sign_due, signed)
+    reply_late = reply_due is not None and late(reply_due, done.get(Stage.REPLY))
     return sign_ok, reply_late or overdue
 
 
