@@ -124,11 +124,24 @@ def compute(case: Case, events: Iterable, calendar: WorkCalendar, rules: dict, n
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
+class EpochMicros(Func):
+    """A timestamp as whole microseconds since the epoch (PostgreSQL: EXTRACT EPOCH; SQLite, the
+    embedded ``make run`` database, stores UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds
+    through julianday, rounded, plus the text's microseconds)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template=(
+            "(CAST(ROUND((julianday(substr(%(expressions)s, 1, 19)) - 2440587.5) * 86400) AS INTEGER) * 1000000"
+            " + CAST(substr(%(expressions)s || '.000000', 21, 6) AS INTEGER))"), **extra_context)
+
+
 def epoch_us(field: str) -> Func:
     """A timestamp as whole microseconds since the epoch: read back as an int, exactly, and
     far quicker than psycopg's parsing of timestamp text (``from_epoch_us`` undoes it)."""
-    return Func(F(field), template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
-                output_field=BigIntegerField())
+    return EpochMicros(F(field))
 
 
 def from_epoch_us(value: int | None) -> dt.datetime | None:
